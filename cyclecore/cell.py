@@ -1,0 +1,73 @@
+"""A robot in its cell: which joint configuration reaches each task, and where its TCP goes.
+
+Task poses are given in the cell frame for the tool centre point. The arm's kinematics work on
+the flange in the robot's base frame, so each target becomes ``base⁻¹ · target · tcp⁻¹``. Among
+the inverse-kinematics solutions within joint limits, each task takes the one closest to the
+configuration before it in the program (starting from home) — what a robot programmer teaching
+the path would do; a re-sequencing may choose others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cyclecore.geometry import invert
+from cyclecore.line import Line, Robot, Station, Task
+
+
+@dataclass(frozen=True)
+class RobotProgram:
+    """Configurations of one robot's program: home, then its tasks in order.
+
+    ``configs`` (n+1, 6) rad, row 0 = home; ``tcp_positions`` (n+1, 3) m in the cell frame;
+    ``reachable`` (n,) per task; ``tasks`` the Task objects in program order."""
+
+    robot: Robot
+    tasks: tuple[Task, ...]
+    configs: np.ndarray
+    tcp_positions: np.ndarray
+    reachable: np.ndarray
+
+
+def flange_targets(robot: Robot, tasks: list[Task]) -> np.ndarray:
+    """Flange poses in the robot base frame for pose tasks, (n, 4, 4); NaN rows for joint tasks."""
+    out = np.full((len(tasks), 4, 4), np.nan)
+    base_inverse = invert(robot.base.matrix)
+    tcp_inverse = invert(robot.tcp.matrix)
+    for k, task in enumerate(tasks):
+        if task.pose is not None:
+            out[k] = base_inverse @ task.pose.matrix @ tcp_inverse
+    return out
+
+
+def tcp_in_cell(line: Line, robot: Robot, configs: np.ndarray) -> np.ndarray:
+    """TCP positions (n, 3) m in the cell frame for joint configurations (n, 6) rad."""
+    flange = line.robot_model(robot.model).arm.forward(np.atleast_2d(configs))
+    return (robot.base.matrix @ flange @ robot.tcp.matrix)[:, :3, 3]
+
+
+def robot_program(line: Line, station: Station, robot: Robot, tasks: list[Task] | None = None) -> RobotProgram:
+    """Solve the configurations of a robot's tasks in program order (default: its assigned tasks)."""
+    tasks = station.tasks_of(robot.name) if tasks is None else list(tasks)
+    arm = line.robot_model(robot.model).arm
+    targets = flange_targets(robot, tasks)
+    configs = np.empty((len(tasks) + 1, 6))
+    configs[0] = robot.home
+    reachable = np.ones(len(tasks), dtype=bool)
+    previous = robot.home
+    for k, task in enumerate(tasks):
+        if task.joints_deg is not None:
+            q = np.radians(task.joints_deg)
+        else:
+            solution, ok = arm.closest(targets[k][None], previous)
+            q, reachable[k] = solution[0], bool(ok[0])
+        if reachable[k]:
+            previous = q
+        configs[k + 1] = q if reachable[k] else previous
+    tcp = tcp_in_cell(line, robot, configs)
+    for k, task in enumerate(tasks):
+        if task.pose is not None:
+            tcp[k + 1] = task.pose.xyz_m  # exact target, not the round trip through IK
+    return RobotProgram(robot, tuple(tasks), configs, tcp, reachable)

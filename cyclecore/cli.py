@@ -1,0 +1,91 @@
+"""The ``cyclecore`` command: parses arguments, calls the API, prints. Nothing else.
+
+User mistakes (a bad line file, an unknown example, a bad option value) exit with code 2 and a
+message naming what is wrong; they never print a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cyclecore.errors import LineFileError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Robot cycle-time optimizer for automated production lines.",
+)
+
+USER_ERROR = 2
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(USER_ERROR)
+
+
+def _load(line: Optional[Path], example: Optional[str]):
+    from cyclecore.examples import example_path
+    from cyclecore.io import load_line
+
+    if (line is None) == (example is None):
+        _fail("give either a LINE file or --example NAME (see `cyclecore examples`)")
+    try:
+        path = example_path(example) if example else line
+        return load_line(path)
+    except LineFileError as error:
+        _fail(str(error))
+    except KeyError as error:
+        _fail(str(error.args[0]))
+
+
+def _emit_json(data) -> None:
+    typer.echo(json.dumps(data, indent=2, allow_nan=False, default=str))
+
+
+LineArg = Annotated[Optional[Path], typer.Argument(help="line file (.yaml or .json)", show_default=False)]
+ExampleOpt = Annotated[Optional[str], typer.Option("--example", "-e", help="a bundled example line instead of a file")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+@app.command()
+def analyze(
+    line: LineArg = None,
+    example: ExampleOpt = None,
+    target: Annotated[Optional[float], typer.Option(help="plant target in products/week (e.g. cars/week)", min=0.001)] = None,
+    as_json: JsonOpt = False,
+):
+    """Cycle time per station, the bottleneck, and the gap to a target."""
+    from cyclecore.evaluate import analyze as run
+
+    result = run(_load(line, example), target=target)
+    if as_json:
+        _emit_json(result.to_dict())
+    else:
+        typer.echo(str(result))
+
+
+@app.command()
+def examples():
+    """List the bundled example lines."""
+    from cyclecore.examples import EXAMPLES
+
+    for name, description in EXAMPLES.items():
+        typer.echo(f"{name:14s} {description}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

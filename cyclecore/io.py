@@ -1,0 +1,283 @@
+"""Reading line files: YAML or JSON, plus the spot lists (CSV) they reference.
+
+Loading is all-or-nothing: every problem found in the file and the CSVs it references is
+collected into one :class:`~cyclecore.errors.LineFileError` naming the file, the field path and
+what was expected; nothing is returned half-built.
+
+Spot CSVs use the columns offline-programming tools export, with units fixed by the column:
+
+=================  ======================================================
+``name``           task name (unique in the line)
+``x, y, z``        TCP position in the cell frame, **millimetres**
+``rx, ry, rz``     fixed-axis XYZ orientation, **degrees** (FANUC W,P,R / KUKA C,B,A)
+``process_time``   process time, **seconds**
+``robot``          robot name in the station (may be empty with one robot)
+``sequence``       position in that robot's program (integer)
+``logic_time``     optional: handshake / gun actuation time, seconds
+``tool``           optional: tool name
+``after``          optional: predecessor task names separated by ``;``
+=================  ======================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from cyclecore.errors import LineFileError, Problem, format_path
+from cyclecore.line import Line
+
+CSV_REQUIRED = ("name", "x", "y", "z", "rx", "ry", "rz", "process_time", "robot", "sequence")
+CSV_OPTIONAL = ("logic_time", "tool", "after")
+
+
+def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
+    """Read and validate a line file (``.yaml``, ``.yml`` or ``.json``).
+
+    Raises :class:`LineFileError` listing every problem found (field paths, bad values, what was
+    expected). ``check_reach`` also solves inverse kinematics for every pose task and reports
+    targets no robot configuration reaches within joint limits.
+    """
+    from cyclecore.validation import check_line
+
+    path = Path(path)
+    raw = _read_document(path)
+    problems: list[Problem] = []
+    if isinstance(raw, dict):
+        _inline_spot_lists(raw, path.parent, problems)
+    if problems:
+        raise LineFileError(path, problems)
+    try:
+        line = Line.model_validate(raw)
+    except ValidationError as error:
+        raise LineFileError(path, _problems_from(error)) from None
+    problems = check_line(line, check_reach=check_reach)
+    if problems:
+        raise LineFileError(path, problems)
+    return line
+
+
+def line_from_dict(data: dict, *, source: str = "<dict>", check_reach: bool = True) -> Line:
+    """Validate an in-memory line description exactly as :func:`load_line` does a file."""
+    from cyclecore.validation import check_line
+
+    try:
+        line = Line.model_validate(data)
+    except ValidationError as error:
+        raise LineFileError(source, _problems_from(error)) from None
+    problems = check_line(line, check_reach=check_reach)
+    if problems:
+        raise LineFileError(source, problems)
+    return line
+
+
+def save_line(line: Line, path: str | Path) -> None:
+    """Write a line as YAML or JSON (by suffix), spot lists inlined, atomically."""
+    path = Path(path)
+    data = line.model_dump(mode="json", exclude_defaults=True)
+    if path.suffix.lower() == ".json":
+        text = json.dumps(data, indent=2)
+    else:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    write_atomically(path, text)
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _read_document(path: Path):
+    if not path.is_file():
+        raise LineFileError(path, [Problem("", "file not found (expected a line file .yaml or .json)")])
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LineFileError(path, [Problem("", f"cannot be read as UTF-8 text ({error})")]) from None
+    try:
+        if suffix == ".json":
+            raw = json.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            raw = yaml.safe_load(text)
+        else:
+            raise LineFileError(path, [Problem("", f"unknown file type {suffix!r}; expected .yaml, .yml or .json")])
+    except json.JSONDecodeError as error:
+        raise LineFileError(path, [Problem("", f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or str(error)
+        raise LineFileError(path, [Problem("", f"invalid YAML{where}: {reason}")]) from None
+    if not isinstance(raw, dict):
+        raise LineFileError(path, [Problem("", "expected a mapping with at least 'name' and 'stations'", type(raw).__name__)])
+    return raw
+
+
+def _inline_spot_lists(raw: dict, folder: Path, problems: list[Problem]) -> None:
+    """Replace each station's ``spots_csv`` by the tasks it lists (appended to ``tasks``)."""
+    stations = raw.get("stations")
+    if not isinstance(stations, list):
+        return
+    for s, station in enumerate(stations):
+        if not isinstance(station, dict) or "spots_csv" not in station:
+            continue
+        reference = station.pop("spots_csv")
+        field = f"stations[{s}].spots_csv"
+        if not isinstance(reference, str) or not reference:
+            problems.append(Problem(field, "expected a CSV file path relative to the line file", reference))
+            continue
+        tasks = _read_spots(folder / reference, field, problems)
+        if tasks is not None:
+            existing = station.get("tasks") or []
+            if not isinstance(existing, list):
+                problems.append(Problem(f"stations[{s}].tasks", "expected a list of tasks", existing))
+                continue
+            station["tasks"] = existing + tasks
+
+
+def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dict] | None:
+    if not csv_path.is_file():
+        problems.append(Problem(field, f"spot list {csv_path} not found"))
+        return None
+    with csv_path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in CSV_REQUIRED if c not in header]
+        unknown = [c for c in header if c not in CSV_REQUIRED + CSV_OPTIONAL]
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append(f"missing column(s) {', '.join(missing)}")
+            if unknown:
+                parts.append(f"unknown column(s) {', '.join(unknown)}")
+            problems.append(Problem(f"{field} ({csv_path.name})",
+                                    "; ".join(parts) + f"; expected columns {', '.join(CSV_REQUIRED)} "
+                                    f"(optional {', '.join(CSV_OPTIONAL)})"))
+            return None
+        rows = []
+        for number, row in enumerate(reader, start=2):  # line 1 is the header
+            row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+            rows.append(_spot_task(row, f"{field} ({csv_path.name} line {number})", problems))
+    keyed = [r for r in rows if r is not None]
+    # program order: by robot, then by the sequence column (stable for equal numbers)
+    keyed.sort(key=lambda item: (item[0], item[1]))
+    return [task for _, _, task in keyed]
+
+
+def _spot_task(row: dict, where: str, problems: list[Problem]):
+    ok = True
+
+    def number(column: str, unit: str, minimum: float | None = None):
+        nonlocal ok
+        text = row.get(column, "")
+        try:
+            value = float(text)
+            if not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(f"{where}.{column}", f"expected a finite number in {unit}", text))
+            ok = False
+            return None
+        if minimum is not None and value < minimum:
+            problems.append(Problem(f"{where}.{column}", f"expected a number ≥ {minimum:g} {unit}", text))
+            ok = False
+        return value
+
+    name = row.get("name", "")
+    if not name:
+        problems.append(Problem(f"{where}.name", "expected a task name"))
+        ok = False
+    xyz = [number(c, "mm") for c in ("x", "y", "z")]
+    rpy = [number(c, "degrees") for c in ("rx", "ry", "rz")]
+    process = number("process_time", "s", 0.0)
+    logic = number("logic_time", "s", 0.0) if row.get("logic_time") else 0.0
+    sequence_text = row.get("sequence", "")
+    try:
+        sequence = int(sequence_text)
+    except ValueError:
+        problems.append(Problem(f"{where}.sequence", "expected an integer program position", sequence_text))
+        ok = False
+        sequence = 0
+    if not ok:
+        return None
+    task = {
+        "name": name,
+        "pose": {"xyz_m": [v / 1000.0 for v in xyz], "rpy_deg": rpy},
+        "process_time_s": process,
+        "logic_time_s": logic,
+    }
+    if row.get("robot"):
+        task["robot"] = row["robot"]
+    if row.get("tool"):
+        task["tool"] = row["tool"]
+    if row.get("after"):
+        task["after"] = [p.strip() for p in row["after"].split(";") if p.strip()]
+    return (row.get("robot", ""), sequence, task)
+
+
+def _problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        location = [part for part in item["loc"] if not _is_union_tag(part)]
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        expected = _expected(item["type"], message, item.get("ctx") or {})
+        if item["type"] == "missing":
+            problems.append(Problem(format_path(location), "required field is missing"))
+        elif item["type"] == "extra_forbidden":
+            problems.append(Problem(format_path(location), "unknown field (check the spelling)"))
+        else:
+            problems.append(Problem(format_path(location), expected, item.get("input")))
+    return problems
+
+
+def _is_union_tag(part) -> bool:
+    # pydantic inserts the union member's type name into the location ("Pose", "list[float]" …)
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part) and part not in ("",)
+
+
+_EXPECTED = {
+    "greater_than_equal": "expected a number ≥ {ge}",
+    "greater_than": "expected a number > {gt}",
+    "less_than_equal": "expected a number ≤ {le}",
+    "less_than": "expected a number < {lt}",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "finite_number": "expected a finite number",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "string_type": "expected text",
+    "string_too_short": "expected non-empty text",
+    "string_too_long": "expected at most {max_length} characters",
+    "list_type": "expected a list",
+    "too_short": "expected at least {min_length} item(s)",
+    "too_long": "expected at most {max_length} item(s)",
+    "literal_error": "expected {expected}",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "dict_type": "expected a mapping",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+}
+
+
+def _expected(kind: str, message: str, ctx: dict) -> str:
+    template = _EXPECTED.get(kind)
+    if template is not None:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    text = message[0].lower() + message[1:] if message else kind
+    return text if text.startswith("expected") or text.startswith("give") else "expected: " + text

@@ -1,0 +1,237 @@
+"""The line: stations in flow order, their robots and tasks, buffers, reliability, calendar, costs.
+
+A :class:`Line` is an immutable value. Everything that changes a line (a re-sequenced robot, an
+added robot, a faster override, a bigger buffer) returns a new Line (``line.model_copy(update=…)``
+or the helpers below), so evaluation is a pure function of the Line and results can be cached
+and compared safely.
+
+Units: SI inside. Fields that take other units say so in their name (``mtbf_h``, ``mttr_min``,
+``home_deg``, ``rpy_deg``); properties give the SI value (``mtbf_s``, ``home``).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cyclecore.geometry import pose_matrix
+from cyclecore.robot_models import RobotModel, bundled_robot_models
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Vector3 = Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=3, max_length=3)]
+Joint6 = Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=6, max_length=6)]
+
+SECONDS_PER_HOUR = 3600.0
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+
+
+class Pose(_Value):
+    """Position (m) and fixed-axis XYZ orientation (deg) — see :mod:`cyclecore.geometry`."""
+
+    xyz_m: Vector3
+    rpy_deg: Vector3 = [0.0, 0.0, 0.0]
+
+    @cached_property
+    def matrix(self) -> np.ndarray:
+        """4×4 homogeneous transform (m)."""
+        return pose_matrix(self.xyz_m, np.radians(self.rpy_deg))
+
+
+IDENTITY = Pose(xyz_m=[0.0, 0.0, 0.0])
+
+
+class Calendar(_Value):
+    """Shift calendar: the only place where cycle time becomes units per week."""
+
+    shifts_per_day: Annotated[int, Field(ge=1, le=4)] = 3
+    hours_per_shift: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)] = 8.0
+    days_per_week: Annotated[float, Field(gt=0, le=7, allow_inf_nan=False)] = 5.0
+    planned_downtime: Annotated[float, Field(ge=0, lt=1)] = 0.0  # share of shift time (breaks, maintenance)
+
+    @model_validator(mode="after")
+    def _fits_in_a_day(self):
+        if self.shifts_per_day * self.hours_per_shift > 24 + 1e-9:
+            raise ValueError(
+                f"shifts_per_day × hours_per_shift = "
+                f"{self.shifts_per_day * self.hours_per_shift:g} h exceeds 24 h"
+            )
+        return self
+
+    @property
+    def production_hours_per_week(self) -> float:
+        """Hours per week the line is planned to produce, after planned downtime."""
+        return (self.shifts_per_day * self.hours_per_shift * self.days_per_week
+                * (1.0 - self.planned_downtime))
+
+    def units_per_week(self, cycle_s: float) -> float:
+        """Output of a process with this cycle time (s/unit) running every production hour."""
+        return self.production_hours_per_week * SECONDS_PER_HOUR / cycle_s
+
+    def takt_s(self, units_per_week: float) -> float:
+        """Cycle time (s) needed to make ``units_per_week`` in the production hours."""
+        return self.production_hours_per_week * SECONDS_PER_HOUR / units_per_week
+
+
+class Reliability(_Value):
+    """Failure behaviour of a station (the whole cell: robot, tooling, sensors, fixtures)."""
+
+    mtbf_h: Positive  # mean time between failures (operating hours)
+    mttr_min: NonNegative  # mean time to repair
+
+    @property
+    def mtbf_s(self) -> float:
+        return self.mtbf_h * SECONDS_PER_HOUR
+
+    @property
+    def mttr_s(self) -> float:
+        return self.mttr_min * 60.0
+
+    @property
+    def availability(self) -> float:
+        """Isolated availability MTBF / (MTBF + MTTR)."""
+        return self.mtbf_s / (self.mtbf_s + self.mttr_s)
+
+
+class ManualBypass(_Value):
+    """How a station keeps running by hand while its automation is down (slowly)."""
+
+    cycle_time_s: Positive  # manual cycle time per unit
+    operators: Annotated[int, Field(ge=1)] = 1
+    after_min: NonNegative = 0.0  # switch to manual once a repair has lasted this long
+
+
+class Robot(_Value):
+    """One arm in a station: its model, where it stands and how fast it is allowed to run."""
+
+    name: Name
+    model: Name
+    base: Pose = IDENTITY  # robot base frame in the cell frame
+    tcp: Pose = IDENTITY  # tool centre point in the flange frame (weld gun, gripper)
+    home_deg: Joint6  # home configuration, controller joint values
+    speed_override: Annotated[float, Field(gt=0, le=1)] = 1.0  # pure time scaling, see motion
+
+    @property
+    def home(self) -> np.ndarray:
+        """Home configuration, rad (6,)."""
+        return np.radians(self.home_deg)
+
+
+class Task(_Value):
+    """A unit of work done by one robot: a weld spot, a pick, a dispense, a screw.
+
+    Either ``pose`` (TCP target in the cell frame, solved with inverse kinematics) or
+    ``joints_deg`` (a taught joint target) is given."""
+
+    name: Name
+    pose: Pose | None = None
+    joints_deg: Joint6 | None = None
+    process_time_s: NonNegative = 0.0  # weld, glue, fasten … with the robot standing still
+    logic_time_s: NonNegative = 0.0  # I/O handshakes, gun closing, safety logic
+    tool: str | None = None
+    after: list[Name] = []  # predecessors: task names that must be done no later than this one
+    robot: Name | None = None  # the robot that does it (may be omitted when a station has one robot)
+    robots: list[Name] | None = None  # robots allowed to do it when re-splitting (default: all)
+    work_content_s: NonNegative | None = None  # rebalancing weight; default process + logic time
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if (self.pose is None) == (self.joints_deg is None):
+            raise ValueError("give exactly one of 'pose' or 'joints_deg'")
+        return self
+
+
+class Station(_Value):
+    """A station (pitch, cell): robots doing tasks on the unit while it stands in the station."""
+
+    name: Name
+    zone: int | Name = 1
+    index_time_s: NonNegative = 0.0  # transfer in/out and clamping, not overlapped with robot work
+    fixed_time_s: NonNegative = 0.0  # work not done by the modelled robots (a press, a test bench)
+    buffer_after: Annotated[int, Field(ge=0)] = 0  # places between this station and the next
+    parallel: Annotated[int, Field(ge=1)] = 1  # identical copies of this station sharing the flow
+    reliability: Reliability | None = None
+    manual_bypass: ManualBypass | None = None
+    robots: list[Robot] = []
+    tasks: list[Task] = []
+    robot_slots: list[Pose] = []  # where an extra robot could be mounted
+    tools_allowed: Annotated[int, Field(ge=1)] | None = None  # max different tools in the station
+
+    def robot(self, name: str) -> Robot:
+        for robot in self.robots:
+            if robot.name == name:
+                return robot
+        raise KeyError(f"station {self.name!r} has no robot {name!r}")
+
+    def tasks_of(self, robot: str) -> list[Task]:
+        """The tasks a robot does, in program order."""
+        single = len(self.robots) == 1
+        return [t for t in self.tasks if t.robot == robot or (single and t.robot is None)]
+
+
+class CostBook(_Value):
+    """Prices of the levers (currency of the user's choice); one home for every cost number."""
+
+    currency: str = "EUR"
+    robot: NonNegative = 150_000.0  # arm, controller and dress pack
+    robot_integration: NonNegative = 60_000.0  # mounting, cabling, safety, commissioning
+    engineering_hour: NonNegative = 120.0
+    resequence: NonNegative = 2_000.0  # re-teach and validate one robot program
+    speed_validation: NonNegative = 5_000.0  # validate a higher override on one robot
+    buffer_place: NonNegative = 8_000.0
+    station_duplicate: NonNegative = 1_500_000.0
+    line_duplicate: NonNegative = 60_000_000.0
+    operator_hour: NonNegative = 45.0
+
+
+class Line(_Value):
+    """A production line: stations in flow order, calendar, costs and robot models."""
+
+    name: Name
+    description: str = ""
+    calendar: Calendar = Calendar()
+    units_per_product: Annotated[int, Field(ge=1)] = 1  # e.g. 4 battery modules per car
+    identical_lines: Annotated[int, Field(ge=1)] = 1  # copies of this line in the plant
+    robot_models: dict[Name, RobotModel] = {}  # added to (or overriding) the bundled models
+    stations: Annotated[list[Station], Field(min_length=1)]
+    costs: CostBook = CostBook()
+
+    @cached_property
+    def models(self) -> dict[str, RobotModel]:
+        """Every robot model this line can use: bundled ones, then the file's own."""
+        return {**bundled_robot_models(), **self.robot_models}
+
+    def robot_model(self, name: str) -> RobotModel:
+        return self.models[name]
+
+    def station(self, name: str) -> Station:
+        for station in self.stations:
+            if station.name == name:
+                return station
+        known = ", ".join(s.name for s in self.stations)
+        raise KeyError(f"line {self.name!r} has no station {name!r} (stations: {known})")
+
+    def station_index(self, name: str) -> int:
+        return self.stations.index(self.station(name))
+
+    def with_station(self, station: Station) -> "Line":
+        """A new line with the same-named station replaced."""
+        index = self.station_index(station.name)
+        stations = list(self.stations)
+        stations[index] = station
+        return self.model_copy(update={"stations": stations})
+
+    def line_units_needed(self, products_per_week: float) -> float:
+        """Units per week this one line must make for a plant target in products per week."""
+        return products_per_week * self.units_per_product / self.identical_lines
+
+    def products_per_week(self, line_units_per_week: float) -> float:
+        """Plant output in products per week when each identical line makes this many units."""
+        return line_units_per_week * self.identical_lines / self.units_per_product
