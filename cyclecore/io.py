@@ -236,14 +236,20 @@ def _problems_from(error: ValidationError) -> list[Problem]:
             problems.append(Problem(format_path(location), "required field is missing"))
         elif item["type"] == "extra_forbidden":
             problems.append(Problem(format_path(location), "unknown field (check the spelling)"))
+        elif isinstance(item.get("input"), dict):  # a whole mapping says less than the message
+            problems.append(Problem(format_path(location), expected))
         else:
             problems.append(Problem(format_path(location), expected, item.get("input")))
     return problems
 
 
+_UNION_TAGS = {"int", "str", "float", "constrained-str", "constrained-int", "constrained-float",
+               "Pose", "list[constrained-float]", "list[float]"}
+
+
 def _is_union_tag(part) -> bool:
-    # pydantic inserts the union member's type name into the location ("Pose", "list[float]" …)
-    return isinstance(part, str) and (part[:1].isupper() or "[" in part) and part not in ("",)
+    # pydantic puts the union member's type into the location ('int', 'constrained-str' …)
+    return isinstance(part, str) and (part in _UNION_TAGS or part.startswith(("function-", "list[")))
 
 
 _EXPECTED = {
