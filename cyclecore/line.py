@@ -11,7 +11,6 @@ Units: SI inside. Fields that take other units say so in their name (``mtbf_h``,
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Annotated
 
 import numpy as np
@@ -30,7 +29,7 @@ SECONDS_PER_HOUR = 3600.0
 
 
 class _Value(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Pose(_Value):
@@ -39,7 +38,7 @@ class Pose(_Value):
     xyz_m: Vector3
     rpy_deg: Vector3 = [0.0, 0.0, 0.0]
 
-    @cached_property
+    @property
     def matrix(self) -> np.ndarray:
         """4×4 homogeneous transform (m)."""
         return pose_matrix(self.xyz_m, np.radians(self.rpy_deg))
@@ -203,7 +202,7 @@ class Line(_Value):
     stations: Annotated[list[Station], Field(min_length=1)]
     costs: CostBook = CostBook()
 
-    @cached_property
+    @property
     def models(self) -> dict[str, RobotModel]:
         """Every robot model this line can use: bundled ones, then the file's own."""
         return {**bundled_robot_models(), **self.robot_models}

@@ -8,7 +8,7 @@ The bundled models live in ``cyclecore/data/robot_models.yaml`` with the source 
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Literal
 
@@ -22,7 +22,7 @@ Positive6 = Annotated[list[PositiveFloat], Field(min_length=6, max_length=6)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class OPWParameters(_Frozen):
@@ -65,32 +65,32 @@ class RobotModel(_Frozen):
                 )
         return self
 
-    @cached_property
+    @property
     def joint_min(self) -> np.ndarray:
         """Lower joint limits, rad (6,)."""
         return np.radians(self.joint_min_deg)
 
-    @cached_property
+    @property
     def joint_max(self) -> np.ndarray:
         """Upper joint limits, rad (6,)."""
         return np.radians(self.joint_max_deg)
 
-    @cached_property
+    @property
     def vmax(self) -> np.ndarray:
         """Joint speed limits, rad/s (6,)."""
         return np.radians(self.max_velocity_deg_s)
 
-    @cached_property
+    @property
     def amax(self) -> np.ndarray:
         """Joint acceleration limits, rad/s² (6,)."""
         return np.radians(self.max_acceleration_deg_s2)
 
-    @cached_property
+    @property
     def jmax(self) -> np.ndarray:
         """Joint jerk limits, rad/s³ (6,); inf gives trapezoidal profiles."""
         return np.radians(self.max_jerk_deg_s3)
 
-    @cached_property
+    @property
     def arm(self):
         """The arm's forward and inverse kinematics (:class:`cyclecore.motion.OPWKinematics`)."""
         from cyclecore.motion import OPWKinematics
