@@ -1,0 +1,43 @@
+"""The command line: the table a line engineer reads, and the JSON a script reads."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+import cyclecore
+from cyclecore.cli import app
+
+runner = CliRunner()
+
+
+def test_analyze_prints_station_table_and_names_the_bottleneck():
+    result = runner.invoke(app, ["analyze", "--example", "tutorial", "--target", "5000"])
+    assert result.exit_code == 0, result.output
+    expected = cyclecore.analyze(cyclecore.load_example("tutorial"), target=5000)
+    assert f"bottleneck: {expected.bottleneck}, line cycle {expected.line_cycle_s:.2f} s" in result.output
+    for station in expected.stations:
+        assert station.name in result.output
+    assert f"takt {expected.takt_s:.2f} s" in result.output
+
+
+def test_analyze_json_is_the_api_result():
+    result = runner.invoke(app, ["analyze", "--example", "tutorial", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    expected = cyclecore.analyze(cyclecore.load_example("tutorial")).to_dict()
+    assert data == json.loads(json.dumps(expected))
+
+
+def test_analyze_needs_exactly_one_line_source(tmp_path):
+    neither = runner.invoke(app, ["analyze"])
+    assert neither.exit_code == 2 and "give either a LINE file or --example" in neither.output
+    both = runner.invoke(app, ["analyze", str(tmp_path / "x.yaml"), "--example", "tutorial"])
+    assert both.exit_code == 2
+
+
+def test_non_positive_target_is_rejected_before_any_work():
+    result = runner.invoke(app, ["analyze", "--example", "tutorial", "--target", "0"])
+    assert result.exit_code == 2
+    assert "--target" in result.output
