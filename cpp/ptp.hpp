@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "profile_min_time.hpp"
@@ -27,15 +28,21 @@ inline std::vector<AxisConstants> limit_constants(const double* vmax, const doub
     return c;
 }
 
-// Duration (s, unit override) of one synchronized move.
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Duration (s, unit override) of one synchronized move; NaN if a joint value is not finite.
 inline double ptp_duration(const double* q0, const double* q1, const AxisConstants* c,
                            std::size_t dof) {
     double t = 0.0;
+    bool finite = true;
     for (std::size_t i = 0; i < dof; ++i) {
-        const double ti = min_time(std::fabs(q1[i] - q0[i]), c[i]);
+        const double d = std::fabs(q1[i] - q0[i]);
+        finite = finite & (d < kInfinity);
+        const double ti = min_time(d, c[i]);
         t = ti > t ? ti : t;
     }
-    return t;
+    return finite ? t : kNaN;
 }
 
 // The common robot case, with the axis loop unrolled at compile time and without
@@ -44,12 +51,15 @@ inline double ptp_duration(const double* q0, const double* q1, const AxisConstan
 // axis could be the slowest one: its time is below AxisConstants::t_small_bound, so when the
 // other axes already take longer, its exact value cannot change the maximum. The result is
 // bit-identical to ptp_duration().
+// A non-finite joint value gives NaN (the max alone would silently drop it).
 template <std::size_t DOF>
 inline double ptp_duration_fixed(const double* q0, const double* q1, const AxisConstants* c) {
     double d[DOF];
     double t = 0.0, small_bound = 0.0;
+    bool finite = true;
     for (std::size_t i = 0; i < DOF; ++i) {
         d[i] = std::fabs(q1[i] - q0[i]);
+        finite = finite & (d[i] < kInfinity);
         const double t_cruise = d[i] * c[i].inv_vmax + c[i].t_to_vmax;
         const double t_no_cruise = c[i].t_ramp + std::sqrt(c[i].t_ramp_sq + d[i] * c[i].four_over_a);
         const bool small = d[i] < c[i].d_amax;
@@ -66,7 +76,7 @@ inline double ptp_duration_fixed(const double* q0, const double* q1, const AxisC
             }
         }
     }
-    return t;
+    return finite ? t : kNaN;
 }
 
 // n moves (q0, q1 row-major (n, dof)); limit constants either shared ((dof,)) or per move
