@@ -1,0 +1,305 @@
+"""General path: a discrete-event loop over machines, for what the max-plus recursion cannot do.
+
+Needed for time-dependent failures (the failure clock runs in every state but repair), manual
+bypass (the repair runs in calendar time while the station keeps working by hand, across parts)
+and parallel identical machines in a stage.
+
+Event semantics, per machine:
+
+- *start*: an idle machine that can work (up, or bypassed) takes a part from the buffer in front
+  of it, or directly from a blocked machine upstream when that buffer is empty (station 0 always
+  has a part). Its work content is drawn; in the geometric model the failure draw happens here.
+- *complete*: the part is finished. At the last station it leaves the line (unlimited demand);
+  elsewhere it moves to the downstream buffer if a place is free, otherwise the machine is
+  BLOCKED holding it (blocking after service). Blocked machines release parts in the order they
+  finished.
+- *fail*: the machine goes down; the interrupted part stays on it with its remaining work and
+  resumes after repair. The repair time is drawn now. With the busy clock a machine fails only
+  while processing automatically; with the time clock it can fail whatever it is doing.
+- *bypass*: if the repair lasts longer than the bypass threshold, after that threshold the machine
+  runs manually at its bypass cycle time (operators counted) until the repair ends.
+- *repair*: the machine is back to automatic; the next time to failure is drawn.
+
+Simultaneous events are handled one by one; states are recorded only when time moves on, so a
+zero-length wait never breaks an active period (as in the max-plus path). Per-stream draws happen
+in the same order as in the max-plus path, so the two agree part for part where both apply.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .durations import GEOMETRIC, fails_this_cycle, sample, work_content
+from .random_streams import PROCESSING, REPAIR, UPTIME
+from .timeline import (
+    BLOCKED, BYPASSED, FAILED, STARVED, WORKING, advance_bottleneck, buffer_change, close_timeline,
+    mark_active, mark_waiting, record_state, settled_until,
+)
+
+COMPLETE = 0
+FAIL = 1
+BYPASS = 2
+REPAIR_END = 3
+
+# machine arrays, columns of the float table ``f`` and the int table ``s``
+_WORK_LEFT, _WORK_MARK, _RATE, _UPTIME, _NEXT_FAIL, _REPAIR_END, _BYPASS_AT, _FINISHED, _SEG_START, _NEXT = range(10)
+_HAS_PART, _DONE, _DOWN, _MANUAL, _SEG_STATE, _KIND, _STAGE = range(7)
+
+
+@njit(cache=True)
+def _state(s, m):
+    if s[m, _DOWN] == 1 and s[m, _MANUAL] == 0:
+        return FAILED
+    if s[m, _HAS_PART] == 1 and s[m, _DONE] == 0:
+        return BYPASSED if s[m, _MANUAL] == 1 else WORKING
+    if s[m, _HAS_PART] == 1:
+        return BLOCKED
+    return STARVED
+
+
+@njit(cache=True)
+def _can_work(s, m):
+    return s[m, _DOWN] == 0 or s[m, _MANUAL] == 1
+
+
+@njit(cache=True)
+def _schedule(f, s, m, busy_clock):
+    """Next event of machine m."""
+    processing = s[m, _HAS_PART] == 1 and s[m, _DONE] == 0
+    when = np.inf
+    kind = -1
+    if s[m, _DOWN] == 1:
+        if s[m, _MANUAL] == 1:
+            when = f[m, _REPAIR_END]
+            kind = REPAIR_END
+            if processing:
+                done = f[m, _WORK_MARK] + f[m, _WORK_LEFT] / f[m, _RATE]
+                if done < when:
+                    when = done
+                    kind = COMPLETE
+        elif f[m, _BYPASS_AT] < f[m, _REPAIR_END]:
+            when = f[m, _BYPASS_AT]
+            kind = BYPASS
+        else:
+            when = f[m, _REPAIR_END]
+            kind = REPAIR_END
+    elif busy_clock:
+        if processing:
+            if f[m, _UPTIME] < f[m, _WORK_LEFT]:
+                when = f[m, _WORK_MARK] + f[m, _UPTIME]
+                kind = FAIL
+            else:
+                when = f[m, _WORK_MARK] + f[m, _WORK_LEFT]
+                kind = COMPLETE
+    else:
+        when = f[m, _NEXT_FAIL]
+        kind = FAIL
+        if processing:
+            done = f[m, _WORK_MARK] + f[m, _WORK_LEFT]
+            if done <= when:
+                when = done
+                kind = COMPLETE
+    f[m, _NEXT] = when
+    s[m, _KIND] = kind
+
+
+@njit(cache=True)
+def _fail(f, s, m, t, states, i, up_kind, rep, bypass_after):
+    s[m, _DOWN] = 1
+    r = sample(states, i, REPAIR, up_kind, rep[i, 0], rep[i, 1], rep[i, 2])
+    f[m, _REPAIR_END] = t + r
+    f[m, _BYPASS_AT] = t + bypass_after[i] if bypass_after[i] < r else np.inf
+
+
+@njit(cache=True)
+def _start(f, s, m, t, states, i, cycle, work_model, up_kind, up, rep, bypass_after, manual_rate):
+    s[m, _HAS_PART] = 1
+    s[m, _DONE] = 0
+    f[m, _WORK_LEFT] = work_content(states, i, PROCESSING, work_model, cycle[i])
+    f[m, _WORK_MARK] = t
+    if s[m, _MANUAL] == 1:
+        f[m, _RATE] = manual_rate[i]
+    else:
+        f[m, _RATE] = 1.0
+        if up_kind == GEOMETRIC and fails_this_cycle(states, i, UPTIME, up[i, 0]):
+            _fail(f, s, m, t, states, i, up_kind, rep, bypass_after)
+
+
+@njit(cache=True)
+def _earliest_blocked(f, s, first, count):
+    best = -1
+    for m in range(first, first + count):
+        if s[m, _HAS_PART] == 1 and s[m, _DONE] == 1 and _can_work(s, m):
+            if best < 0 or f[m, _FINISHED] < f[best, _FINISHED]:
+                best = m
+    return best
+
+
+@njit(cache=True)
+def _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kind, up, rep,
+            bypass_after, manual_rate, busy_clock):
+    """Move parts until nothing can move at time t."""
+    n = len(first)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n - 1, -1, -1):
+            for m in range(first[i], first[i] + count[i]):
+                if s[m, _HAS_PART] == 1 or not _can_work(s, m):
+                    continue
+                if i > 0:
+                    if tl.buffer_level[i - 1] > 0:
+                        buffer_change(tl, i - 1, t, -1)
+                    else:
+                        u = _earliest_blocked(f, s, first[i - 1], count[i - 1])
+                        if u < 0:
+                            continue
+                        s[u, _HAS_PART] = 0
+                        s[u, _DONE] = 0
+                        _schedule(f, s, u, busy_clock)
+                _start(f, s, m, t, states, i, cycle, work_model, up_kind, up, rep, bypass_after, manual_rate)
+                _schedule(f, s, m, busy_clock)
+                changed = True
+            if i < n - 1:
+                while tl.buffer_level[i] < places[i]:
+                    u = _earliest_blocked(f, s, first[i], count[i])
+                    if u < 0:
+                        break
+                    buffer_change(tl, i, t, 1)
+                    s[u, _HAS_PART] = 0
+                    s[u, _DONE] = 0
+                    _schedule(f, s, u, busy_clock)
+                    changed = True
+
+
+@njit(cache=True)
+def _time_moves_on(f, s, t, tl, first, count, operators):
+    """Record machine states and station activity that held up to time t."""
+    n = len(first)
+    for i in range(n):
+        active = False
+        weight = 1.0 / count[i]
+        for m in range(first[i], first[i] + count[i]):
+            state = _state(s, m)
+            key = state + 5 * s[m, _MANUAL]
+            if key != s[m, _SEG_STATE]:
+                old = s[m, _SEG_STATE]
+                if old >= 0:
+                    record_state(tl, i, old % 5, f[m, _SEG_START], t, weight)
+                    if old >= 5 and t > f[m, _SEG_START]:
+                        tl.operator_s[i] += operators[i] * _window_part(tl, f[m, _SEG_START], t)
+                s[m, _SEG_STATE] = key
+                f[m, _SEG_START] = t
+            if state != BLOCKED and state != STARVED:
+                active = True
+        if active:
+            mark_active(tl, i, t)
+        else:
+            mark_waiting(tl, i, t)
+        tl.known[i] = t
+    advance_bottleneck(tl, settled_until(tl))
+
+
+@njit(cache=True)
+def _window_part(tl, a, b):
+    lo = max(a, tl.window[0])
+    hi = min(b, tl.window[1])
+    return hi - lo if hi > lo else 0.0
+
+
+@njit(cache=True, nogil=True)
+def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_clock, bypass_after,
+                   manual_rate, operators, states, tl):
+    """One replication. Returns (units in the window, parts completed in total)."""
+    n = len(cycle)
+    t0 = tl.window[0]
+    t1 = tl.window[1]
+    first = np.zeros(n, dtype=np.int64)
+    count = parallel.astype(np.int64)
+    for i in range(1, n):
+        first[i] = first[i - 1] + count[i - 1]
+    machines = first[n - 1] + count[n - 1]
+    f = np.zeros((machines, 10))
+    s = np.zeros((machines, 7), dtype=np.int64)
+    for i in range(n):
+        for m in range(first[i], first[i] + count[i]):
+            s[m, _STAGE] = i
+            s[m, _SEG_STATE] = -1
+            f[m, _RATE] = 1.0
+            f[m, _BYPASS_AT] = np.inf
+            f[m, _REPAIR_END] = np.inf
+            f[m, _UPTIME] = np.inf
+            f[m, _NEXT_FAIL] = np.inf
+            if up_kind != GEOMETRIC:
+                u = sample(states, i, UPTIME, up_kind, up[i, 0], up[i, 1], up[i, 2])
+                f[m, _UPTIME] = u
+                f[m, _NEXT_FAIL] = u
+            _schedule(f, s, m, busy_clock)
+    units = 0
+    completed = 0
+    t = 0.0
+    _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kind, up, rep,
+            bypass_after, manual_rate, busy_clock)
+    while True:
+        m = 0
+        for j in range(1, machines):
+            if f[j, _NEXT] < f[m, _NEXT]:
+                m = j
+        when = f[m, _NEXT]
+        if when > t:
+            _time_moves_on(f, s, t, tl, first, count, operators)
+            if when > t1:
+                break
+            t = when
+        i = s[m, _STAGE]
+        kind = s[m, _KIND]
+        if kind == COMPLETE:
+            if s[m, _MANUAL] == 0 and busy_clock:
+                f[m, _UPTIME] -= f[m, _WORK_LEFT]
+            f[m, _WORK_LEFT] = 0.0
+            if i == n - 1:
+                s[m, _HAS_PART] = 0
+                completed += 1
+                if t0 < t <= t1:
+                    units += 1
+            else:
+                s[m, _DONE] = 1
+                f[m, _FINISHED] = t
+        elif kind == FAIL:
+            if s[m, _HAS_PART] == 1 and s[m, _DONE] == 0:
+                if busy_clock:
+                    f[m, _WORK_LEFT] -= f[m, _UPTIME]
+                else:
+                    f[m, _WORK_LEFT] -= t - f[m, _WORK_MARK]
+            f[m, _NEXT_FAIL] = np.inf
+            _fail(f, s, m, t, states, i, up_kind, rep, bypass_after)
+        elif kind == BYPASS:
+            s[m, _MANUAL] = 1
+            f[m, _BYPASS_AT] = np.inf
+            f[m, _WORK_MARK] = t
+            f[m, _RATE] = manual_rate[i]
+        else:  # REPAIR_END
+            if s[m, _MANUAL] == 1 and s[m, _HAS_PART] == 1 and s[m, _DONE] == 0:
+                f[m, _WORK_LEFT] -= (t - f[m, _WORK_MARK]) * f[m, _RATE]
+            s[m, _MANUAL] = 0
+            s[m, _DOWN] = 0
+            f[m, _RATE] = 1.0
+            f[m, _WORK_MARK] = t
+            f[m, _REPAIR_END] = np.inf
+            f[m, _BYPASS_AT] = np.inf
+            if up_kind != GEOMETRIC:
+                u = sample(states, i, UPTIME, up_kind, up[i, 0], up[i, 1], up[i, 2])
+                f[m, _UPTIME] = u
+                f[m, _NEXT_FAIL] = t + u
+        _schedule(f, s, m, busy_clock)
+        _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kind, up, rep,
+                bypass_after, manual_rate, busy_clock)
+    for m in range(machines):
+        i = s[m, _STAGE]
+        old = s[m, _SEG_STATE]
+        record_state(tl, i, old % 5, f[m, _SEG_START], t1, 1.0 / count[i])
+        if old >= 5:
+            tl.operator_s[i] += operators[i] * _window_part(tl, f[m, _SEG_START], t1)
+    close_timeline(tl)
+    return units, completed

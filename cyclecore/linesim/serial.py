@@ -1,0 +1,141 @@
+"""The plain-array entry point: simulate a serial line over replications and summarise it."""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+import numpy as np
+
+from .bottleneck import Bottleneck, active_period_method, arrow_method
+from .confidence import mean_interval
+from .event_loop import run_event_loop
+from .max_plus import run_max_plus
+from .parameters import SerialLineSpec, build_spec
+from .random_streams import station_streams
+from .result import SerialLineResult, StationShares
+from .timeline import new_timeline
+
+KERNELS = ("auto", "max-plus", "event-loop")
+
+
+def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=10, seed=0,
+                    failures="exponential", processing="deterministic", failure_clock="busy",
+                    warmup_hours=None, parallel=None, bypass_after_s=None, bypass_cycle_s=None,
+                    bypass_operators=None, planned_downtime=0.0, weibull_shape=1.5, lognormal_sigma=0.5,
+                    kernel="auto", executor=None) -> SerialLineResult:
+    """Simulate a serial line with finite buffers, failures and manual bypass.
+
+    cycle_s (n,) automatic cycle time per station, s. buffer_places (n-1,) places between station i
+    and i+1 (blocking after service; 0 = parts pass directly). mtbf_s, mttr_s (n,) mean time
+    between failures (inf = never) and to repair, s; scalars are broadcast. hours: observed
+    calendar horizon per replication, after ``warmup_hours`` of running (default 10% of hours).
+    failures: 'exponential' | 'weibull' (``weibull_shape``) | 'lognormal' (``lognormal_sigma``) |
+    'geometric' (per-cycle failure probability tau/MTBF, repairs of whole cycles).
+    processing: 'deterministic' | 'exponential' (mean = cycle). failure_clock: 'busy' (fails only
+    while processing) | 'time' (fails in any state but repair). parallel (n,) identical machines
+    per station. bypass_after_s (n,) repair age at which a station runs manually (NaN/None = no
+    bypass) at bypass_cycle_s (n,) with bypass_operators (n,). planned_downtime: share of calendar
+    time the whole line is stopped (frozen). kernel: 'auto' picks max-plus when it is exact.
+    executor: anything with ``map`` (e.g. a ThreadPoolExecutor) to spread replications; results
+    are identical whichever runs them.
+    """
+    spec = build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, failures=failures, processing=processing,
+                      failure_clock=failure_clock, parallel=parallel, bypass_after_s=bypass_after_s,
+                      bypass_cycle_s=bypass_cycle_s, bypass_operators=bypass_operators,
+                      weibull_shape=weibull_shape, lognormal_sigma=lognormal_sigma)
+    hours = _positive("hours", hours)
+    if warmup_hours is None:
+        warmup_hours = 0.1 * hours
+    if not (isinstance(warmup_hours, (int, float)) and math.isfinite(warmup_hours) and warmup_hours >= 0):
+        raise ValueError(f"warmup_hours: got {warmup_hours!r}, expected a finite number >= 0")
+    if not (isinstance(planned_downtime, (int, float)) and 0.0 <= planned_downtime < 1.0):
+        raise ValueError(f"planned_downtime: got {planned_downtime!r}, expected a share 0 <= x < 1")
+    if isinstance(replications, bool) or not isinstance(replications, (int, np.integer)) or replications < 1:
+        raise ValueError(f"replications: got {replications!r}, expected a whole number >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: got {seed!r}, expected a whole number >= 0")
+    chosen = _choose_kernel(spec, kernel)
+
+    t0 = 3600.0 * float(warmup_hours)
+    t1 = t0 + 3600.0 * hours * (1.0 - planned_downtime)
+    run = partial(_replication, spec, chosen, int(seed), t0, t1)
+    outcomes = list(executor.map(run, range(replications)) if executor is not None else map(run, range(replications)))
+    return _summarise(spec, outcomes, hours, float(warmup_hours), int(replications), int(seed), chosen, t1 - t0)
+
+
+def _positive(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name}: got {value!r}, expected a finite number > 0")
+    return float(value)
+
+
+def _choose_kernel(spec: SerialLineSpec, kernel: str) -> str:
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel: got {kernel!r}, expected one of {list(KERNELS)}")
+    max_plus_exact = spec.busy_clock and not spec.has_bypass and bool((spec.parallel == 1).all())
+    if kernel == "max-plus" and not max_plus_exact:
+        raise ValueError("kernel: 'max-plus' is exact only with failure_clock='busy', one machine per station "
+                         "and no manual bypass; use 'event-loop' or 'auto'")
+    if kernel == "auto":
+        return "max-plus" if max_plus_exact else "event-loop"
+    return kernel
+
+
+def _replication(spec: SerialLineSpec, kernel: str, seed: int, t0: float, t1: float, replication: int):
+    """One independent replication; its random streams depend only on (seed, replication)."""
+    states = station_streams(seed, replication, spec.stations)
+    timeline = new_timeline(spec.stations, spec.buffer_places, t0, t1)
+    if kernel == "max-plus":
+        units, parts = run_max_plus(spec.cycle_s, spec.buffer_places, spec.processing, spec.failures,
+                                    spec.uptime_params, spec.repair_params, states, timeline)
+    else:
+        units, parts = run_event_loop(spec.cycle_s, spec.buffer_places, spec.parallel, spec.processing,
+                                      spec.failures, spec.uptime_params, spec.repair_params, spec.busy_clock,
+                                      spec.bypass_after_s, spec.cycle_s / spec.bypass_cycle_s,
+                                      spec.bypass_operators, states, timeline)
+    return int(units), int(parts), timeline
+
+
+def _summarise(spec, outcomes, hours, warmup_hours, replications, seed, kernel, window_s) -> SerialLineResult:
+    units = np.array([o[0] for o in outcomes], dtype=float)
+    per_hour = units / hours
+    shares = np.mean([o[2].shares for o in outcomes], axis=0) / window_s
+    momentary = np.mean([o[2].bottleneck_s for o in outcomes], axis=0) / window_s
+    period_total = np.sum([o[2].period_total for o in outcomes], axis=0)
+    period_count = np.sum([o[2].period_count for o in outcomes], axis=0)
+    mean_period = np.divide(period_total, period_count, out=np.zeros_like(period_total), where=period_count > 0)
+    arrow, arrows, severity = arrow_method(shares[:, 1], shares[:, 2])
+    bottleneck = Bottleneck(
+        active_period=active_period_method(momentary),
+        arrow=arrow,
+        momentary_share=tuple(float(x) for x in momentary),
+        mean_active_period_s=tuple(float(x) for x in mean_period),
+        arrows=arrows,
+        severity=severity,
+    )
+    buffers = []
+    for j in range(spec.stations - 1):
+        hist = np.mean([o[2].buffer_hist[j] for o in outcomes], axis=0)[: spec.buffer_places[j] + 1] / window_s
+        buffers.append(tuple(float(x) for x in hist))
+    operator_hours = np.mean([o[2].operator_s for o in outcomes], axis=0) / 3600.0
+    return SerialLineResult(
+        throughput_per_hour=float(np.mean(per_hour)),
+        ci95_per_hour=mean_interval(per_hour, 0.95),
+        ci99_per_hour=mean_interval(per_hour, 0.99),
+        units=float(np.mean(units)),
+        replication_units=tuple(int(u) for u in units),
+        replication_throughput_per_hour=tuple(float(x) for x in per_hour),
+        parts_simulated=int(sum(o[1] for o in outcomes)),
+        hours=hours,
+        warmup_hours=warmup_hours,
+        replications=replications,
+        seed=seed,
+        kernel=kernel,
+        stations=tuple(StationShares(*(float(x) for x in row)) for row in shares),
+        operator_hours=tuple(float(x) for x in operator_hours),
+        buffer_levels=tuple(buffers),
+        bottleneck=bottleneck,
+        bottleneck_approximations=int(sum(int(o[2].approximations[0]) for o in outcomes)),
+    )
