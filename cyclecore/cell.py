@@ -71,3 +71,54 @@ def robot_program(line: Line, station: Station, robot: Robot, tasks: list[Task] 
         if task.pose is not None:
             tcp[k + 1] = task.pose.xyz_m  # exact target, not the round trip through IK
     return RobotProgram(robot, tuple(tasks), configs, tcp, reachable)
+
+
+@dataclass(frozen=True)
+class ConfigurationOptions:
+    """Every way a robot can stand at each of its tasks: the input of re-sequencing.
+
+    ``configs`` (m, 6) rad: node 0 is home, then the options of each task; ``groups[k]`` lists the
+    nodes that are alternative configurations of task k (one of them is visited);
+    ``reachable`` (n,) per task. Joint-target tasks have exactly one option."""
+
+    robot: Robot
+    tasks: tuple[Task, ...]
+    configs: np.ndarray
+    groups: tuple[tuple[int, ...], ...]
+    reachable: np.ndarray
+
+
+def configuration_options(line: Line, station: Station, robot: Robot, tasks: list[Task]) -> ConfigurationOptions:
+    """All inverse-kinematics solutions within joint limits of each task, for one robot.
+
+    The eight OPW branches are taken as the kernel returns them (wrist angles in their principal
+    range when that is inside the limits); tasks without any solution are marked unreachable and
+    get no node."""
+    arm = line.robot_model(robot.model).arm
+    targets = flange_targets(robot, list(tasks))
+    rows = [robot.home]
+    groups = []
+    reachable = np.zeros(len(tasks), dtype=bool)
+    pose_rows = [k for k, t in enumerate(tasks) if t.pose is not None]
+    solutions = arm.inverse(targets[pose_rows]) if pose_rows else np.empty((0, 8, 6))
+    by_task = dict(zip(pose_rows, solutions))
+    for k, task in enumerate(tasks):
+        if task.joints_deg is not None:
+            options = [np.radians(task.joints_deg)]
+        else:
+            valid = by_task[k][~np.isnan(by_task[k]).any(axis=1)]
+            options = _distinct(valid)
+        start = len(rows)
+        rows.extend(options)
+        groups.append(tuple(range(start, len(rows))))
+        reachable[k] = bool(options)
+    return ConfigurationOptions(robot, tuple(tasks), np.array(rows, dtype=float), tuple(groups), reachable)
+
+
+def _distinct(solutions: np.ndarray, tol: float = 1e-9) -> list[np.ndarray]:
+    """Drop duplicate solutions (singular poses give coinciding branches)."""
+    kept: list[np.ndarray] = []
+    for q in solutions:
+        if all(np.max(np.abs(q - other)) > tol for other in kept):
+            kept.append(q)
+    return kept
