@@ -43,23 +43,13 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
     expected). ``check_reach`` also solves inverse kinematics for every pose task and reports
     targets no robot configuration reaches within joint limits.
     """
-    from cyclecore.validation import check_line
-
     path = Path(path)
     raw = _read_document(path)
     problems: list[Problem] = []
-    if isinstance(raw, dict):
-        _inline_spot_lists(raw, path.parent, problems)
+    _inline_spot_lists(raw, path.parent, problems)
     if problems:
         raise LineFileError(path, problems)
-    try:
-        line = Line.model_validate(raw)
-    except ValidationError as error:
-        raise LineFileError(path, _problems_from(error)) from None
-    problems = check_line(line, check_reach=check_reach)
-    if problems:
-        raise LineFileError(path, problems)
-    return line
+    return line_from_dict(raw, source=str(path), check_reach=check_reach)
 
 
 def line_from_dict(data: dict, *, source: str = "<dict>", check_reach: bool = True) -> Line:
