@@ -1,0 +1,277 @@
+"""Station rebalancing on plain arrays: fewest stations for a cycle time (SALBP-1) and shortest
+cycle time for a number of stations (SALBP-2).
+
+Tasks are indexed from 0; a precedence pair ``(i, j)`` means task i is done at the same station as
+j or an earlier one. Stations are numbered 0, 1, ... in flow order. Task and cycle times are in
+seconds (any consistent unit works; integral values are used exactly).
+
+Without zoning the exact branch-bound-and-remember search (:mod:`.bbr`) is used, started from the
+best priority-rule balance (:mod:`.priority_rules`) and bounded by :mod:`.bounds`. SALBP-2 is
+solved as a sequence of SALBP-1 feasibility questions "does cycle time c fit in m stations?",
+bisecting between the cycle-time lower bound and the best balance found. With zoning (tasks that
+must share or must not share a station, fixed stations, tool limits) the constrained model of
+:mod:`.cpsat` is solved instead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import bbr
+from .bounds import cycle_lower_bound, lb2_weights, lb3_weights, station_lower_bound
+from .integer_times import integer_scale, scaled_down, scaled_up
+from .precedence import TaskGraph, check_precedence, check_task_times, task_graph
+from .priority_rules import best_priority_balance, csr
+
+_TABLE_BYTES = 256 * 2**20
+_NO_NODE_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A balance of a line's tasks over its stations.
+
+    ``station`` (n,) int64: 0-based station of each task (flow order). ``objective``: stations
+    (int, SALBP-1) or cycle time in seconds (float, SALBP-2). ``lower_bound``: proven bound on the
+    objective. ``proven_optimal``: objective == a proven bound. ``station_time`` (m,): work per
+    station in seconds; ``cycle_time`` its maximum. ``method``: which solver produced it.
+    """
+
+    station: np.ndarray
+    objective: int | float
+    lower_bound: int | float
+    proven_optimal: bool
+    method: str
+    station_time: np.ndarray
+    nodes: int = 0
+
+    @property
+    def stations(self) -> int:
+        return int(self.station_time.shape[0])
+
+    @property
+    def cycle_time(self) -> float:
+        return float(self.station_time.max())
+
+    def to_dict(self) -> dict:
+        return {
+            "station": [int(s) for s in self.station],
+            "objective": self.objective,
+            "lower_bound": self.lower_bound,
+            "proven_optimal": bool(self.proven_optimal),
+            "method": self.method,
+            "stations": self.stations,
+            "cycle_time": self.cycle_time,
+            "station_time": [float(x) for x in self.station_time],
+            "nodes": int(self.nodes),
+        }
+
+
+@dataclass(frozen=True)
+class _IntegerLine:
+    """A validated line in flow order with exact integer times (scaled by ``scale``)."""
+
+    graph: TaskGraph
+    times: np.ndarray  # float seconds, user order
+    t: np.ndarray  # int64, flow order
+    head: np.ndarray
+    tail: np.ndarray
+    scale: int
+    csr: tuple
+    dom: tuple
+
+
+def _check_limit(time_limit) -> float:
+    try:
+        tl = float(time_limit)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"time_limit: expected seconds > 0, got {time_limit!r}") from exc
+    if not (tl > 0 and math.isfinite(tl)):
+        raise ValueError(f"time_limit: expected finite seconds > 0, got {time_limit!r}")
+    return tl
+
+
+def _prepare(task_times, precedence, extra=()) -> _IntegerLine:
+    times = check_task_times(task_times)
+    arcs = check_precedence(precedence, times.shape[0])
+    graph = task_graph(times, arcs)
+    scale = integer_scale(np.concatenate([times, np.asarray(extra, dtype=np.float64)]))
+    t = scaled_up(graph.times, scale)
+    after = graph.after.astype(np.int64)
+    head = t + after.T @ t
+    tail = t + after @ t
+    return _IntegerLine(graph, times, t, head, tail, scale, csr(times.shape[0], graph.arcs),
+                        bbr.dominators(t, graph.after))
+
+
+def _table(n: int):
+    words = (n + 63) // 64
+    cap = 1 << 12
+    while cap * 2 * (8 * words + 4) <= _TABLE_BYTES and cap < (1 << 24):
+        cap *= 2
+    return np.zeros((cap, words), dtype=np.uint64), np.zeros(cap, dtype=np.int32)
+
+
+def _exact_stations(line: _IntegerLine, c: int, incumbent_m: int, incumbent: np.ndarray,
+                    lower: int, stop_at: int, time_limit: float, node_limit: int):
+    """Run BB&R at integer cycle time ``c``; returns (stations, flow-order station, status, nodes)."""
+    t = line.t
+    pp, pi, sp, si = line.csr
+    keys, vals = _table(t.shape[0])
+    station = incumbent.copy()
+    tail_st = -((-line.tail) // c)
+    m, status, nodes = bbr.bbr_search(
+        t, pp, pi, sp, si, line.dom[0], line.dom[1], np.int64(c), lb2_weights(t, c), lb3_weights(t, c), tail_st,
+        int(lower), int(incumbent_m), station, int(stop_at), keys, vals, float(time_limit), int(node_limit), 32,
+    )
+    return int(m), station, int(status), int(nodes)
+
+
+def _to_user(line: _IntegerLine, flow_station: np.ndarray) -> np.ndarray:
+    station = np.empty_like(flow_station)
+    station[line.graph.order] = flow_station
+    return station.astype(np.int64)
+
+
+def _station_time(times: np.ndarray, station: np.ndarray) -> np.ndarray:
+    return np.bincount(station, weights=times, minlength=int(station.max()) + 1)
+
+
+def _check_cycle_time(times: np.ndarray, cycle_time) -> float:
+    try:
+        c = float(cycle_time)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"cycle_time: expected seconds > 0, got {cycle_time!r}") from exc
+    if not (c > 0 and math.isfinite(c)):
+        raise ValueError(f"cycle_time: expected finite seconds > 0, got {cycle_time!r}")
+    if times.max() > c:
+        j = int(np.argmax(times))
+        raise ValueError(
+            f"task_times: task {j} takes {times[j]} s, longer than cycle_time = {c} s; "
+            "it fits in no station"
+        )
+    return c
+
+
+def _priority_cycle(line: _IntegerLine, m: int, lo: int):
+    """Shortest cycle time (bisected from ``lo``) at which a priority rule fits m stations."""
+    t = line.t
+    hi = int(t.sum())
+    best = np.zeros(t.shape[0], dtype=np.int64)  # one station holds everything at c = sum t
+    while lo < hi:
+        mid = (lo + hi) // 2
+        ub, flow = best_priority_balance(t, line.graph.arcs, line.graph.after, mid)
+        if ub <= m:
+            hi, best = int(np.bincount(flow, weights=t).max()), flow
+        else:
+            lo = mid + 1
+    return hi, best
+
+
+def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
+           node_limit: int | None = None) -> Balance:
+    """Fewest stations for a cycle time (SALBP-1).
+
+    ``task_times`` (n,) seconds >= 0; ``precedence`` (m, 2) pairs (i, j): i at j's station or
+    earlier; ``cycle_time`` seconds; ``time_limit`` seconds of search; ``zoning`` see
+    :func:`cyclecore.balancing.cpsat.check_zoning`; ``node_limit`` caps the exact search for
+    run-independent results. Returns a :class:`Balance` with ``objective`` = stations.
+    """
+    times = check_task_times(task_times)
+    c = _check_cycle_time(times, cycle_time)
+    tl = _check_limit(time_limit)
+    if zoning is not None:
+        from .cpsat import solve_zoned
+
+        return solve_zoned(times, precedence, cycle_time=c, stations=None, time_limit=tl, zoning=zoning, seed=seed)
+    line = _prepare(times, precedence, [c])
+    ci = scaled_down(c, line.scale)
+    lb = station_lower_bound(line.t, ci, line.head, line.tail)
+    ub, flow = best_priority_balance(line.t, line.graph.arcs, line.graph.after, ci)
+    method = "priority rules"
+    nodes = 0
+    proven = ub <= lb
+    if not proven:
+        limit = _NO_NODE_LIMIT if node_limit is None else int(node_limit)
+        m, flow2, status, nodes = _exact_stations(line, ci, ub, flow, lb, lb, tl, limit)
+        method = "branch, bound and remember"
+        if m < ub:
+            ub, flow = m, flow2
+        proven = status == bbr.PROVEN
+        if proven:
+            lb = ub
+    station = _to_user(line, flow)
+    return Balance(station, int(ub), int(ub if proven else lb), bool(proven), method,
+                   _station_time(times, station), nodes)
+
+
+def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
+           node_limit: int | None = None) -> Balance:
+    """Shortest cycle time for a number of stations (SALBP-2).
+
+    ``stations`` >= 1; other arguments as :func:`salbp1`. Returns a :class:`Balance` with
+    ``objective`` = cycle time in seconds (the largest station work) and ``lower_bound`` a proven
+    bound on it.
+    """
+    times = check_task_times(task_times)
+    if isinstance(stations, bool) or not isinstance(stations, (int, np.integer)) or stations < 1:
+        raise ValueError(f"stations: expected an integer >= 1, got {stations!r}")
+    m = int(stations)
+    tl = _check_limit(time_limit)
+    if zoning is not None:
+        from .cpsat import solve_zoned
+
+        return solve_zoned(times, precedence, cycle_time=None, stations=m, time_limit=tl, zoning=zoning, seed=seed)
+    line = _prepare(times, precedence)
+    start = time.perf_counter()
+    t = line.t
+    lo = cycle_lower_bound(t, m, line.head, line.tail)
+    proven_lo = lo
+    # first answer: bisect the cycle time for the priority rules
+    hi_c, hi_station = _priority_cycle(line, m, lo)
+    nodes = 0
+    method = "priority rules"
+    search_lo = lo
+    limit = _NO_NODE_LIMIT if node_limit is None else int(node_limit)
+    while search_lo < hi_c:
+        left = tl - (time.perf_counter() - start)
+        if left <= 0:
+            break
+        probes = max(1, math.ceil(math.log2(hi_c - search_lo + 1)))
+        c = search_lo + (hi_c - search_lo) // 2
+        m_lb = station_lower_bound(t, c, line.head, line.tail)
+        feasible = None
+        if m_lb > m:
+            feasible = False
+        else:
+            ub, flow = best_priority_balance(t, line.graph.arcs, line.graph.after, c)
+            if ub <= m:
+                feasible, found = True, flow
+            else:
+                got, flow, status, n_nodes = _exact_stations(
+                    line, c, m + 1, np.zeros(t.shape[0], dtype=np.int64), m_lb, m, left / probes, limit
+                )
+                nodes += n_nodes
+                method = "branch, bound and remember"
+                if got <= m:
+                    feasible, found = True, flow
+                elif status == bbr.PROVEN:
+                    feasible = False
+        if feasible:
+            hi_station = found
+            hi_c = int(np.bincount(found, weights=t).max())
+        else:
+            search_lo = c + 1
+            if feasible is False:
+                # what does not fit at c fits at no shorter cycle either
+                proven_lo = max(proven_lo, c + 1)
+    station = _to_user(line, hi_station)
+    st = _station_time(times, station)
+    objective = float(st.max())
+    lower_seconds = proven_lo / line.scale
+    proven = proven_lo >= hi_c
+    return Balance(station, objective, objective if proven else float(lower_seconds), bool(proven), method, st, nodes)
