@@ -1,0 +1,105 @@
+"""Choosing the best route for one robot: exact when small, local search plus OR-Tools when not.
+
+Up to ``exact_up_to`` tasks the subset DP proves the optimum. Above that, three stages:
+
+1. a precedence-feasible greedy start (nearest available task);
+2. the Numba iterated local search (2-opt / or-opt / configuration swaps with seeded
+   double-bridge kicks) for a fixed number of kicks scaled from the time limit, so this stage
+   is deterministic and machine-independent;
+3. OR-Tools guided local search warm-started from that route, with the matrix registered
+   natively, stopping after a fixed number of solutions or at the remaining time, whichever
+   comes first; its route is kept only if strictly shorter.
+
+Determinism: stages 1–2 depend only on the input and ``seed``. Stage 3 is deterministic as long
+as it reaches its solution count before the time limit; on a slower machine the time limit may
+stop it earlier (the result is then never worse than stage 2's).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from cyclecore.sequencing.exact import MAX_EXACT_TASKS, solve_exact
+from cyclecore.sequencing.inputs import build_tour
+from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
+from cyclecore.sequencing.route import Route, route_cost
+from cyclecore.sequencing.routing import ortools_route
+
+# Kicks per (second of time limit x task^2): about 40% of the limit on this project's 2-core
+# reference machine; a fixed count keeps the stage independent of the machine's speed.
+KICK_RATE = 2e7
+MIN_KICKS, MAX_KICKS = 50, 50_000
+ORTOOLS_SOLUTIONS = 100
+
+
+def check_time_limit(time_limit, name: str = "time_limit") -> float:
+    try:
+        value = float(time_limit)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a time in s, got {time_limit!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: expected a finite time > 0 s, got {time_limit!r}")
+    return value
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{name}: expected an integer >= 0, got {seed!r}")
+    return int(seed)
+
+
+def kick_budget(time_limit: float, n_tasks: int) -> int:
+    return int(min(MAX_KICKS, max(MIN_KICKS, KICK_RATE * time_limit / max(n_tasks, 1) ** 2)))
+
+
+def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
+               exact_up_to=12, seed=0) -> Route:
+    """Shortest closed route home -> every task -> home that honours precedence.
+
+    time_matrix: (n, n) move times in s (tool changes included, see ``with_tool_changes``),
+    asymmetric allowed, inf = forbidden arc; node 0 is the robot's home.
+    time_limit: s, bound on the heuristic stages (the exact DP is not time-limited).
+    precedence: pairs (i, j) of tasks, i done no later than j. Tasks are numbered 1..m; without
+    ``alternatives`` task i is node i.
+    alternatives: optional list of m groups of nodes, group t-1 holding the alternative IK
+    configurations of task t; exactly one node per group is visited (generalised TSP).
+    exact_up_to: up to this many tasks (at most 16) the DP proves the optimum.
+    seed: seeds the local search's kicks.
+
+    Returns a :class:`Route` (order in node indices with 0 at both ends, cost in s). Raises
+    ValueError on bad input or when every route found uses a forbidden arc.
+    """
+    started = time.perf_counter()
+    time_limit = check_time_limit(time_limit)
+    seed = check_seed(seed)
+    if (isinstance(exact_up_to, (bool, np.bool_)) or not isinstance(exact_up_to, (int, np.integer))
+            or not 0 <= exact_up_to <= MAX_EXACT_TASKS):
+        raise ValueError(f"exact_up_to: expected an integer in 0..{MAX_EXACT_TASKS}, got {exact_up_to!r}")
+    tour = build_tour(time_matrix, precedence, alternatives)
+    if tour.n_tasks <= exact_up_to:
+        return solve_exact(tour)
+
+    weights, eps = penalised_times(tour.times)
+    start = nearest_feasible_tour(tour, weights)
+    best = polish(tour, start, kicks=kick_budget(time_limit, tour.n_tasks), seed=seed)
+    best_cost = route_cost(weights, best)
+    method = "local-search"
+
+    remaining = time_limit - (time.perf_counter() - started)
+    if remaining > 0.01 and tour.n_tasks >= 2:
+        found = ortools_route(tour, best, remaining, solution_limit=ORTOOLS_SOLUTIONS)
+        if found is not None:
+            found = polish(tour, found)
+            found_cost = route_cost(weights, found)
+            if found_cost < best_cost - eps:
+                best, best_cost, method = found, found_cost, "ortools-gls+local-search"
+
+    cost = route_cost(tour.times, best)
+    if not np.isfinite(cost):
+        raise ValueError(
+            "time_matrix: no route found that honours precedence without a forbidden (inf) arc"
+        )
+    return Route(best, cost, False, method)

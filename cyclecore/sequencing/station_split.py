@@ -1,0 +1,313 @@
+"""Sharing a station's tasks among k robots so that the slowest robot finishes first.
+
+Each robot sees the station through its own move-time matrix (its base gives its own IK and
+move times; inf where it cannot reach). The split is a vehicle-routing problem with one vehicle
+per robot, solved by OR-Tools:
+
+* one transit matrix per robot (``RegisterTransitMatrix``), arc p -> j costing
+  ``process_time[p] + times[r][p, j]`` in integer microseconds, on a shared time dimension
+  (``AddDimensionWithVehicleTransits``) whose cumul at a task is the time it starts and whose
+  slack lets a robot wait;
+* a global span cost on that dimension, so the objective is the slowest robot's return home;
+* reach by removing the robots that cannot reach a task from its vehicle variable; a forbidden arc costs more than the horizon;
+* precedence ``start(j) >= start(i) + process_time[i]`` on the shared dimension, so it holds in
+  time across robots.
+
+A greedy list schedule (tasks in precedence order, each to the robot that would finish it
+earliest) is both the warm start and a fallback. Whatever OR-Tools returns is re-timed with
+:mod:`cyclecore.sequencing.station_timing` in float seconds, and the best split is kept.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from cyclecore.sequencing.exact import MAX_EXACT_TASKS
+from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
+from cyclecore.sequencing.precedence import precedence_closure
+from cyclecore.sequencing.routing import search_parameters
+from cyclecore.sequencing.sequencer import best_route, check_seed, check_time_limit
+from cyclecore.sequencing.station_exact import MAX_EXACT_SPLITS, exact_split, split_count
+from cyclecore.sequencing.station_local_search import polish_split
+from cyclecore.sequencing.station_timing import predecessor_lists, station_timing
+
+SPAN_WEIGHT = 100  # the slowest robot dominates; total motion only breaks ties
+ORTOOLS_SOLUTIONS = 2000
+SPLIT_KICK_RATE = 5e6
+
+
+@dataclass(frozen=True)
+class Split:
+    """A station's tasks shared among its robots.
+
+    routes: one int64 array per robot, tasks 1..n in visiting order with home 0 at both ends.
+    robot_cycles: (k,) s, home -> tasks -> home including waits and process times.
+    station_cycle: s, the slowest robot's cycle.
+    proven_optimal: True only when a solver proved no split is faster.
+    method: which solver produced it.
+    """
+
+    routes: tuple
+    robot_cycles: np.ndarray
+    station_cycle: float
+    proven_optimal: bool
+    method: str
+
+    def to_dict(self) -> dict:
+        return {
+            "routes": [r.tolist() for r in self.routes],
+            "robot_cycles": self.robot_cycles.tolist(),
+            "station_cycle": self.station_cycle,
+            "proven_optimal": self.proven_optimal,
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class _Station:
+    times: np.ndarray  # (k, n+1, n+1) s
+    process: np.ndarray  # (n+1,) s, process[0] = 0
+    pairs: np.ndarray  # (p, 2)
+    reach: np.ndarray  # (k, n+1) bool
+
+    @property
+    def k(self) -> int:
+        return self.times.shape[0]
+
+    @property
+    def n(self) -> int:
+        return self.times.shape[1] - 1
+
+
+def _check_station(robot_matrices, process_time_s, precedence) -> _Station:
+    try:
+        matrices = list(robot_matrices)
+    except TypeError:
+        raise ValueError("robot_matrices: expected a list of k (n+1, n+1) matrices") from None
+    if len(matrices) < 1:
+        raise ValueError("robot_matrices: expected at least one robot (k >= 1), got 0")
+    checked = [check_time_matrix(m, f"robot_matrices[{r}]") for r, m in enumerate(matrices)]
+    size = checked[0].shape[0]
+    for r, m in enumerate(checked):
+        if m.shape[0] != size:
+            raise ValueError(
+                f"robot_matrices[{r}]: shape {m.shape}, but robot_matrices[0] is {checked[0].shape}; "
+                "every robot needs the same home + n tasks"
+            )
+    n = size - 1
+    process = np.asarray(process_time_s, dtype=np.float64)
+    if process.shape != (n,):
+        raise ValueError(f"process_time_s: expected shape ({n},), one time per task, got {process.shape}")
+    if not np.isfinite(process).all() or (process < 0).any():
+        raise ValueError("process_time_s: expected finite times >= 0 s")
+    pairs = check_precedence(precedence, n)
+    precedence_closure(pairs, n)  # raises on a cycle
+    times = np.ascontiguousarray(np.stack(checked))
+    off_diagonal = ~np.eye(size, dtype=np.bool_)
+    into = (np.isfinite(times) & off_diagonal[None]).any(axis=1)  # some arc arrives
+    out_of = (np.isfinite(times) & off_diagonal[None]).any(axis=2)  # some arc leaves
+    reach = into & out_of
+    reach[:, 0] = True
+    for j in range(1, size):
+        if not reach[:, j].any():
+            raise ValueError(
+                f"robot_matrices: task {j} cannot be reached by any robot (no finite move into and "
+                "out of it in any robot's matrix)"
+            )
+    return _Station(times, np.concatenate([[0.0], process]), pairs, reach)
+
+
+def _timing(station: _Station, routes) -> tuple[np.ndarray, float]:
+    _, cycles = station_timing(station.times, station.process, routes, station.pairs)
+    return cycles, float(cycles.max()) if cycles.size else 0.0
+
+
+def _topological(station: _Station) -> list[int]:
+    n = station.n
+    missing = np.zeros(n + 1, dtype=np.int64)
+    successors: list[list[int]] = [[] for _ in range(n + 1)]
+    for a, b in station.pairs:
+        missing[b] += 1
+        successors[a].append(int(b))
+    order: list[int] = []
+    ready = sorted(j for j in range(1, n + 1) if missing[j] == 0)
+    while ready:
+        j = ready.pop(0)
+        order.append(j)
+        for s in successors[j]:
+            missing[s] -= 1
+            if missing[s] == 0:
+                ready.append(s)
+        ready.sort()
+    return order
+
+
+def greedy_split(station: _Station) -> list[list[int]] | None:
+    """List schedule: tasks in precedence order, each appended to the robot that would be back
+    home earliest after doing it. None when some task fits no robot (forbidden arcs)."""
+    k, times, process = station.k, station.times, station.process
+    finish = np.zeros(station.n + 1)
+    ready = np.zeros(k)
+    here = np.zeros(k, dtype=np.int64)
+    preds: list[list[int]] = [[] for _ in range(station.n + 1)]
+    for a, b in station.pairs:
+        preds[b].append(int(a))
+    routes: list[list[int]] = [[] for _ in range(k)]
+    for j in _topological(station):
+        gate = max((finish[i] for i in preds[j]), default=0.0)
+        best, best_r = np.inf, -1
+        for r in range(k):
+            if not station.reach[r, j]:
+                continue
+            done = max(ready[r] + times[r, here[r], j], gate) + process[j]
+            back = done + times[r, j, 0]
+            if back < best:
+                best, best_r = back, r
+        if best_r < 0:
+            return None
+        finish[j] = max(ready[best_r] + times[best_r, here[best_r], j], gate) + process[j]
+        ready[best_r] = finish[j]
+        here[best_r] = j
+        routes[best_r].append(j)
+    return routes
+
+
+def _ortools_split(station: _Station, warm: list[list[int]] | None, time_limit: float):
+    k, n = station.k, station.n
+    finite = np.isfinite(station.times)
+    safe = np.where(finite, station.times, 0.0)
+    top_in = safe.max(axis=(0, 1))  # slowest arrival at each node over robots
+    horizon_s = float(station.process.sum() + top_in.sum()) + 1.0
+    scale = min(1e6, 2.0**50 / max(horizon_s, 1.0) / (n + 2))
+    horizon = int(np.ceil(horizon_s * scale))
+    process_int = np.rint(station.process * scale).astype(np.int64)
+
+    manager = pywrapcp.RoutingIndexManager(n + 1, k, 0)
+    model = pywrapcp.RoutingModel(manager)
+    transits = []
+    for r in range(k):
+        move = np.rint(safe[r] * scale).astype(np.int64)
+        matrix = process_int[:, None] + move
+        # A forbidden arc is longer than the horizon: no feasible route can use it.
+        matrix = np.where(finite[r], matrix, horizon + 1)
+        np.fill_diagonal(matrix, 0)
+        index = model.RegisterTransitMatrix(matrix.tolist())
+        transits.append(index)
+        model.SetArcCostEvaluatorOfVehicle(index, r)
+    model.AddDimensionWithVehicleTransits(transits, horizon, horizon, True, "time")
+    clock = model.GetDimensionOrDie("time")
+    clock.SetGlobalSpanCostCoefficient(SPAN_WEIGHT)
+    for j in range(1, n + 1):
+        # (SetAllowedVehiclesForIndex takes an absl::Span the Python wrapper cannot build.)
+        barred = [r for r in range(k) if not station.reach[r, j]]
+        if barred:
+            model.VehicleVar(manager.NodeToIndex(j)).RemoveValues(barred)
+    solver = model.solver()
+    for a, b in station.pairs:
+        solver.Add(
+            clock.CumulVar(manager.NodeToIndex(int(b)))
+            >= clock.CumulVar(manager.NodeToIndex(int(a))) + int(process_int[a])
+        )
+    for r in range(k):
+        model.AddVariableMinimizedByFinalizer(clock.CumulVar(model.End(r)))
+
+    params = search_parameters(time_limit, ORTOOLS_SOLUTIONS)
+    model.CloseModelWithParameters(params)
+    solution = None
+    if warm is not None:
+        initial = model.ReadAssignmentFromRoutes(warm, True)
+        if initial is not None:
+            solution = model.SolveFromAssignmentWithParameters(initial, params)
+    if solution is None:
+        solution = model.SolveWithParameters(params)
+    if solution is None:
+        return None
+    routes = []
+    for r in range(k):
+        index = solution.Value(model.NextVar(model.Start(r)))
+        tasks = []
+        while not model.IsEnd(index):
+            tasks.append(manager.IndexToNode(index))
+            index = solution.Value(model.NextVar(index))
+        routes.append(tasks)
+    return routes
+
+
+def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, seed=0, *,
+                exact_up_to=8) -> Split:
+    """Assign and order a station's tasks over k robots to minimise the station cycle.
+
+    robot_matrices: k arrays (n+1, n+1) of move times in s; index 0 is that robot's home,
+    1..n the station's tasks as that robot reaches them; inf where it cannot (a task with no
+    finite arc in and out is out of that robot's reach). process_time_s: (n,) s added when a
+    task is done (weld, logic, handshake). precedence: pairs (i, j) of tasks 1..n; j starts only
+    after i is finished, also across robots (a robot waits). time_limit: s for the search.
+    seed: seeds the local search's kicks. exact_up_to: stations of at most this many tasks whose
+    splits number at most 400,000 are enumerated exactly (proven optimal).
+
+    Timing semantics: :mod:`cyclecore.sequencing.station_timing`. Returns a :class:`Split`.
+    Determinism: the exact, greedy and local-search stages depend only on input and seed; the
+    OR-Tools stage stops after a fixed number of solutions or at half the time limit, whichever
+    comes first, so on a slow machine the time limit can change its (and hence the) result.
+    """
+    started = time.perf_counter()
+    time_limit = check_time_limit(time_limit)
+    seed = check_seed(seed)
+    if (isinstance(exact_up_to, (bool, np.bool_)) or not isinstance(exact_up_to, (int, np.integer))
+            or exact_up_to < 0):
+        raise ValueError(f"exact_up_to: expected an integer >= 0, got {exact_up_to!r}")
+    station = _check_station(robot_matrices, process_time_s, precedence)
+    k, n = station.k, station.n
+    pred_start, preds = predecessor_lists(station.pairs, n)
+
+    if k == 1:
+        # One robot: a plain route over move + process times, exact up to 12 tasks.
+        times = station.times[0] + station.process[None, :]
+        route = best_route(times, time_limit, station.pairs, seed=seed,
+                           exact_up_to=min(12, MAX_EXACT_TASKS))
+        routes = [route.order[1:-1].tolist()]
+        cycles, cycle = _timing(station, routes)
+        return _result(routes, cycles, cycle, route.proven_optimal, route.method)
+
+    if n <= exact_up_to and split_count(n, k) <= MAX_EXACT_SPLITS:
+        routes, cycle = exact_split(station.times, station.process, station.reach, pred_start, preds)
+        if not np.isfinite(cycle):
+            raise ValueError("robot_matrices: every split uses a forbidden (inf) arc or deadlocks")
+        cycles, cycle = _timing(station, routes)
+        return _result(routes, cycles, cycle, True, "exact-enumeration")
+
+    candidates = []
+    warm = greedy_split(station)
+    if warm is not None:
+        candidates.append((_timing(station, warm), "greedy", warm))
+    remaining = 0.5 * time_limit - (time.perf_counter() - started)
+    found = _ortools_split(station, warm, max(remaining, 0.01))
+    if found is not None:
+        candidates.append((_timing(station, found), "ortools-gls", found))
+    if not candidates:
+        raise ValueError("robot_matrices: no split found whose routes avoid forbidden (inf) arcs")
+    # Slowest robot first, then the sum of cycles; the earlier candidate wins a tie.
+    (cycles, cycle), method, routes = min(candidates, key=lambda c: (c[0][1], float(c[0][0].sum())))
+    polished = polish_split(station.times, station.process, station.reach, routes, pred_start,
+                            preds, kicks=split_kicks(time_limit, n, k), seed=seed)
+    p_cycles, p_cycle = _timing(station, polished)
+    if (p_cycle, float(p_cycles.sum())) < (cycle, float(cycles.sum())):
+        cycles, cycle, routes, method = p_cycles, p_cycle, polished, method + "+local-search"
+    if not np.isfinite(cycle):
+        raise ValueError("robot_matrices: no split found whose routes avoid forbidden (inf) arcs")
+    return _result(routes, cycles, cycle, False, method)
+
+
+def split_kicks(time_limit: float, n: int, k: int) -> int:
+    """Fixed kick count for the split's local search: about a third of the time limit on the
+    reference machine, independent of the machine actually running it."""
+    return int(min(2000, max(20, SPLIT_KICK_RATE * time_limit / max(n, 1) ** 3 / max(k, 1))))
+
+
+def _result(routes, cycles, cycle, proven, method) -> Split:
+    arrays = tuple(np.array([0, *r, 0], dtype=np.int64) for r in routes)
+    return Split(arrays, np.asarray(cycles, dtype=np.float64), float(cycle), proven, method)
