@@ -26,6 +26,7 @@ struct AxisProfile {
     double peak_acc;    // acceleration reached (<= amax)
     double peak_vel;    // velocity reached (<= vmax)
     double jerk;        // jerk during the ramps (0 for a trapezoid)
+    bool cruises;       // has a constant-velocity segment
 };
 
 inline AxisProfile axis_profile(double d, const AxisConstants& c) {
@@ -36,6 +37,7 @@ inline AxisProfile axis_profile(double d, const AxisConstants& c) {
     const bool trapezoid = std::isinf(c.jmax);
     p.jerk = trapezoid ? 0.0 : c.jmax;
     if (d >= c.d_cruise) {
+        p.cruises = true;
         p.peak_vel = c.vmax;
         if (c.amax_reachable) {
             p.t_jerk = c.t_ramp;
@@ -83,10 +85,11 @@ inline AxisState accelerating_half(const AxisProfile& p, double u) {
         return {s2 + v2 * w + 0.5 * ap * w * w - jr * w * w * w / 6.0,
                 v2 + ap * w - 0.5 * jr * w * w, ap - jr * w, -jr};
     }
-    // Cruise at the peak velocity.
+    // Cruise at the peak velocity. Without a cruise segment only rounding of the midpoint lands
+    // here, where the jerk of the last ramp continues into the braking half.
     const double th = 2.0 * tj + ta;
     const double s3 = s2 + v2 * tj + 0.5 * ap * tj * tj - (tj > 0.0 ? jr * tj * tj * tj / 6.0 : 0.0);
-    return {s3 + p.peak_vel * (u - th), p.peak_vel, 0.0, 0.0};
+    return {s3 + p.peak_vel * (u - th), p.peak_vel, 0.0, p.cruises ? 0.0 : -jr};
 }
 
 // State of the profile at time u in [0, duration]; outside, the axis is at rest at an end.
