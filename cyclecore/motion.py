@@ -404,7 +404,7 @@ class OPWKinematics:
         _finite("q_ref", ref)
         q, ok = _core.opw_closest(self._robot, p, np.ascontiguousarray(ref))
         if np.ndim(poses) == 2:
-            return q[0], ok[0]
+            return q[0], bool(ok[0])
         return q, ok
 
     def __repr__(self) -> str:
