@@ -168,7 +168,10 @@ def route_totals(configs, routes, vmax, amax, jmax, speed_override: float = 1.0,
     """
     c = _configs("configs", configs)
     n, dof = c.shape
-    r = np.asarray(routes)
+    try:
+        r = np.asarray(routes)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError("routes: expected a rectangular (m, L) integer array padded with -1") from exc
     if r.ndim == 1:
         r = r[None, :]
     if r.ndim != 2:
