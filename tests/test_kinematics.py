@@ -1,7 +1,7 @@
 """Arm kinematics of the bundled robots: forward against independent chains, inverse round trips.
 
-Oracles: (1) the KUKA KR 210 R3100-2 built joint by joint from its ROS-Industrial URDF
-(kuka_experimental, kr210_r3100-2_macro.xacro: joint origins and axes, tool0 frame);
+Oracles: (1) every bundled robot built joint by joint from its ROS-Industrial URDF (joint
+origins and axes, tool0 frame), as plain matrix products in numpy;
 (2) for every bundled robot, a plain chain of elementary rotations and translations built from
 the OPW parameter definitions; (3) FK(IK(pose)) == pose for 10,000 random reachable poses per
 robot, every solution inside the joint limits, and the joint vector that produced the pose among
@@ -63,6 +63,31 @@ KR210_URDF = [
 KR210_TOOL0 = rot((0, 1, 0), np.pi / 2)
 
 
+# abb_irb2400_support/urdf/irb2400_macro.xacro (ros-industrial/abb): tool0 = link_6 (its x axis is
+# the flange normal); the OPW flange frame has z along the normal: tool0 turned about y by 90°.
+IRB2400_URDF = [
+    ((0, 0, 0), (0, 0, 1)),
+    ((0.1, 0, 0.615), (0, 1, 0)),
+    ((0, 0, 0.705), (0, 1, 0)),
+    ((0.258, 0, 0.135), (1, 0, 0)),
+    ((0.497, 0, 0), (0, 1, 0)),
+    ((0.085, 0, 0), (1, 0, 0)),
+]
+IRB2400_TOOL0_TO_OPW_FLANGE = rot((0, 1, 0), np.pi / 2)
+
+# fanuc_r2000ic_support/urdf/r2000ic165f_macro.xacro (ros-industrial/fanuc): base_link frame at the
+# floor; tool0 = link_6 turned rpy(pi, -pi/2, 0), i.e. Ry(-pi/2) Rx(pi).
+R2000IC_URDF = [
+    ((0, 0, 0.670), (0, 0, 1)),
+    ((0.312, 0, 0), (0, 1, 0)),
+    ((0, 0, 1.075), (0, -1, 0)),
+    ((0, 0, 0.225), (-1, 0, 0)),
+    ((1.280, 0, 0), (0, -1, 0)),
+    ((0.215, 0, 0), (-1, 0, 0)),
+]
+R2000IC_TOOL0 = rot((0, 1, 0), -np.pi / 2) @ rot((1, 0, 0), np.pi)
+
+
 def opw_chain(k, q):
     """The OPW model as elementary motions, from the definitions of its parameters."""
     theta = np.asarray(k["signs"]) * q - np.radians(k["offsets_deg"])
@@ -79,13 +104,17 @@ def random_joints(arm, n, seed):
     return rng.uniform(arm.joint_min, arm.joint_max, (n, 6))
 
 
-def test_kr210_forward_kinematics_equals_its_urdf_chain():
-    spec = bundled_models()["KR210-R3100-2"]
-    arm = OPWKinematics.from_model_dict(spec)
+@pytest.mark.parametrize(
+    "model, chain, tool",
+    [("KR210-R3100-2", KR210_URDF, KR210_TOOL0),
+     ("IRB2400-10", IRB2400_URDF, IRB2400_TOOL0_TO_OPW_FLANGE),
+     ("R-2000iC-165F", R2000IC_URDF, R2000IC_TOOL0)],
+)
+def test_forward_kinematics_equals_the_ros_industrial_urdf_chain(model, chain, tool):
+    arm = OPWKinematics.from_model_dict(bundled_models()[model])
     q = random_joints(arm, 500, seed=1)
-    ours = arm.forward(q)
-    for qi, pose in zip(q, ours):
-        np.testing.assert_allclose(pose, urdf_chain(KR210_URDF, qi, KR210_TOOL0), rtol=0, atol=TOL)
+    for qi, pose in zip(q, arm.forward(q)):
+        np.testing.assert_allclose(pose, urdf_chain(chain, qi, tool), rtol=0, atol=TOL)
 
 
 def test_kr210_home_pose_matches_the_datasheet_geometry():
