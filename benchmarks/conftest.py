@@ -10,10 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
+
+
+def _stats(bench):
+    """The timing statistics of a benchmark (pytest-benchmark nests them in its metadata)."""
+    stats = getattr(bench, "stats", None)
+    return getattr(stats, "stats", stats)
+
 
 def _per_item_median(bench) -> float:
     items = float(bench.extra_info.get("items", 1) or 1)
-    return bench.stats.median / items
+    return _stats(bench).median / items
 
 
 def _format_seconds(seconds: float) -> str:
@@ -23,13 +31,15 @@ def _format_seconds(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     session = getattr(config, "_benchmarksession", None)
     if session is None or not session.benchmarks:
         return
     groups = defaultdict(lambda: defaultdict(list))
     for bench in session.benchmarks:
-        if bench.stats is None or not bench.stats.rounds:
+        stats = _stats(bench)
+        if stats is None or not getattr(stats, "rounds", 0):
             continue
         role = bench.extra_info.get("role")
         if role in ("cyclecore", "peer"):
