@@ -66,7 +66,7 @@ def check_time_matrix(time_matrix, name: str = "time_matrix") -> np.ndarray:
     if (times < 0).any():
         i, j = np.argwhere(times < 0)[0]
         raise ValueError(
-            f"{name}: entry [{i}, {j}] is {times[i, j]!r}; expected a time >= 0 s (or inf)"
+            f"{name}: entry [{i}, {j}] is {float(times[i, j])!r}; expected a time >= 0 s (or inf)"
         )
     return np.ascontiguousarray(times)
 

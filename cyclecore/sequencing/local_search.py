@@ -248,8 +248,8 @@ def _iterated(w, tour, task_of, task_start, task_nodes, before, pairs, has_alt, 
     m = tour.shape[0] - 2
     best = tour.copy()
     best_w = _tour_weight(w, best)
-    if m < 8:
-        return best
+    if m < 4:
+        return best  # a double bridge needs four stretches
     np.random.seed(seed)
     trial = np.empty_like(tour)
     rank = np.zeros(task_start.shape[0] - 1, dtype=np.int64)

@@ -238,7 +238,7 @@ def _ortools_split(station: _Station, warm: list[list[int]] | None, time_limit: 
 
 
 def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, seed=0, *,
-                exact_up_to=8) -> Split:
+                exact_up_to=8, initial_routes=None) -> Split:
     """Assign and order a station's tasks over k robots to minimise the station cycle.
 
     robot_matrices: k arrays (n+1, n+1) of move times in s; index 0 is that robot's home,
@@ -247,7 +247,9 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     task is done (weld, logic, handshake). precedence: pairs (i, j) of tasks 1..n; j starts only
     after i is finished, also across robots (a robot waits). time_limit: s for the search.
     seed: seeds the local search's kicks. exact_up_to: stations of at most this many tasks whose
-    splits number at most 400,000 are enumerated exactly (proven optimal).
+    splits number at most 400,000 are enumerated exactly (proven optimal). initial_routes:
+    optional known split (one task list per robot, home optional; fewer lists than robots leave
+    the rest idle), e.g. the split before a robot was added; the result is never slower.
 
     Timing semantics: :mod:`cyclecore.sequencing.station_timing`. Returns a :class:`Split`.
     Determinism: the exact, greedy and local-search stages depend only on input and seed; the
@@ -263,6 +265,9 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     station = _check_station(robot_matrices, process_time_s, precedence)
     k, n = station.k, station.n
     pred_start, preds = predecessor_lists(station.pairs, n)
+    given = _check_initial(station, initial_routes) if initial_routes is not None else None
+    if n == 0:
+        return _result([[] for _ in range(k)], np.zeros(k), 0.0, True, "no-tasks")
 
     if k == 1:
         # One robot: a plain route over move + process times, exact up to 12 tasks.
@@ -271,6 +276,10 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
                            exact_up_to=min(12, MAX_EXACT_TASKS))
         routes = [route.order[1:-1].tolist()]
         cycles, cycle = _timing(station, routes)
+        if given is not None and not route.proven_optimal:
+            g_cycles, g_cycle = _timing(station, given)
+            if g_cycle < cycle:
+                return _result(given, g_cycles, g_cycle, False, "initial")
         return _result(routes, cycles, cycle, route.proven_optimal, route.method)
 
     if n <= exact_up_to and split_count(n, k) <= MAX_EXACT_SPLITS:
@@ -281,9 +290,13 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
         return _result(routes, cycles, cycle, True, "exact-enumeration")
 
     candidates = []
-    warm = greedy_split(station)
-    if warm is not None:
-        candidates.append((_timing(station, warm), "greedy", warm))
+    if given is not None:
+        candidates.append((_timing(station, given), "initial", given))
+    greedy = greedy_split(station)
+    if greedy is not None:
+        candidates.append((_timing(station, greedy), "greedy", greedy))
+    # OR-Tools starts from the best split known so far.
+    warm = min(candidates, key=lambda c: (c[0][1], float(c[0][0].sum())))[2] if candidates else None
     remaining = 0.5 * time_limit - (time.perf_counter() - started)
     found = _ortools_split(station, warm, max(remaining, 0.01))
     if found is not None:
@@ -300,6 +313,24 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     if not np.isfinite(cycle):
         raise ValueError("robot_matrices: no split found whose routes avoid forbidden (inf) arcs")
     return _result(routes, cycles, cycle, False, method)
+
+
+def _check_initial(station: _Station, initial_routes) -> list[list[int]]:
+    try:
+        routes = [[int(j) for j in np.asarray(r).ravel() if int(j) != 0] for r in initial_routes]
+    except (TypeError, ValueError):
+        raise ValueError("initial_routes: expected one list of task indices per robot") from None
+    if len(routes) > station.k:
+        raise ValueError(f"initial_routes: {len(routes)} routes for {station.k} robots")
+    routes += [[] for _ in range(station.k - len(routes))]
+    tasks = sorted(j for r in routes for j in r)
+    if tasks != list(range(1, station.n + 1)):
+        raise ValueError(f"initial_routes: must hold every task 1..{station.n} exactly once")
+    for r, route in enumerate(routes):
+        for j in route:
+            if not station.reach[r, j]:
+                raise ValueError(f"initial_routes: robot {r} cannot reach task {j}")
+    return routes
 
 
 def split_kicks(time_limit: float, n: int, k: int) -> int:
