@@ -1,0 +1,149 @@
+"""Route sequencing and station splitting, with plain OR-Tools routing measured side by side.
+
+Groups:
+
+* ``sequencing-30`` / ``sequencing-60`` — one robot, 30 / 60 weld spots, 1 s limit each.
+  cyclecore's ``best_route`` against the textbook OR-Tools set-up (a Python distance callback,
+  PATH_CHEAPEST_ARC, guided local search, no warm start, same limit). The figure of merit is the
+  gap to the best route known for the instance: the best of a long iterated-local-search run
+  (40,000 kicks) and of every route either solver returned in this session.
+* ``split-60x3`` — 60 spots shared by 3 robots with reach limits and precedence, 2 s limit;
+  reports the station cycle, the greedy list schedule it started from, and a lower bound: every
+  spot needs its process time plus at least its cheapest arrival move, spread evenly over the
+  robots.
+
+Per-call times are close to the time limits by design: the comparison is quality at equal time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from cyclecore.sequencing import best_route, split_tasks
+from cyclecore.sequencing.inputs import build_tour
+from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
+from cyclecore.sequencing.route import route_cost
+from cyclecore.sequencing.station_split import _check_station, _timing, greedy_split
+
+TIME_LIMIT = 1.0
+SPLIT_LIMIT = 2.0
+BEST_KNOWN_KICKS = 40_000
+
+
+def weld_cell(n_spots: int, seed: int) -> np.ndarray:
+    """Move times (s) between a home and n weld spots on a car-body-sized box: synchronised
+    axes, so a move takes as long as its slowest Cartesian component, plus settling."""
+    rng = np.random.default_rng(seed)
+    points = rng.uniform([0.0, 0.0, 0.0], [1.6, 1.2, 0.8], (n_spots + 1, 3))
+    delta = np.abs(points[:, None] - points[None])
+    times = 0.15 + np.max(delta / np.array([1.2, 1.0, 0.8]), axis=2)
+    np.fill_diagonal(times, 0.0)
+    return times
+
+
+_BEST: dict[int, float] = {}
+
+
+def best_known(times: np.ndarray) -> float:
+    key = times.shape[0]
+    if key not in _BEST:
+        tour = build_tour(times)
+        start = nearest_feasible_tour(tour, penalised_times(times)[0])
+        _BEST[key] = route_cost(times, polish(tour, start, kicks=BEST_KNOWN_KICKS, seed=12345))
+    return _BEST[key]
+
+
+def record(times: np.ndarray, cost: float) -> None:
+    _BEST[times.shape[0]] = min(best_known(times), cost)
+
+
+def plain_ortools_route(times: np.ndarray, time_limit: float) -> float:
+    """The usual OR-Tools TSP recipe: Python callback per arc, no warm start."""
+    n = times.shape[0]
+    scaled = np.rint(times * 1e6).astype(np.int64).tolist()
+    manager = pywrapcp.RoutingIndexManager(n, 1, 0)
+    model = pywrapcp.RoutingModel(manager)
+
+    def distance(i, j):
+        return scaled[manager.IndexToNode(i)][manager.IndexToNode(j)]
+
+    model.SetArcCostEvaluatorOfAllVehicles(model.RegisterTransitCallback(distance))
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromNanoseconds(int(time_limit * 1e9))
+    solution = model.SolveWithParameters(params)
+    index, order = model.Start(0), [0]
+    while not model.IsEnd(index):
+        index = solution.Value(model.NextVar(index))
+        order.append(manager.IndexToNode(index))
+    return route_cost(times, order)
+
+
+@pytest.mark.parametrize("n_spots", [30, 60])
+def test_sequencing_cyclecore(benchmark, n_spots):
+    times = weld_cell(n_spots, seed=n_spots)
+    reference = best_known(times)
+    benchmark.group = f"sequencing-{n_spots}"
+    benchmark.extra_info["role"] = "cyclecore"
+    benchmark.extra_info["items"] = n_spots
+    route = benchmark.pedantic(best_route, args=(times, TIME_LIMIT), rounds=2, iterations=1)
+    record(times, route.cost)
+    benchmark.extra_info["cost_s"] = round(route.cost, 4)
+    benchmark.extra_info["gap_to_best_known_pct"] = round(100 * (route.cost / reference - 1), 3)
+    assert route.cost <= 1.01 * reference
+
+
+@pytest.mark.parametrize("n_spots", [30, 60])
+def test_sequencing_plain_ortools_peer(benchmark, n_spots):
+    times = weld_cell(n_spots, seed=n_spots)
+    reference = best_known(times)
+    benchmark.group = f"sequencing-{n_spots}"
+    benchmark.extra_info["role"] = "peer"
+    benchmark.extra_info["items"] = n_spots
+    cost = benchmark.pedantic(plain_ortools_route, args=(times, TIME_LIMIT), rounds=2, iterations=1)
+    record(times, cost)
+    benchmark.extra_info["cost_s"] = round(cost, 4)
+    benchmark.extra_info["gap_to_best_known_pct"] = round(100 * (cost / reference - 1), 3)
+
+
+def split_station(n_spots: int = 60, k: int = 3, seed: int = 7):
+    """A body-side station: spots along a 3 m panel, robots on both sides, each reaching the
+    spots within 2.4 m of its base; a few spots must be welded before their neighbours."""
+    rng = np.random.default_rng(seed)
+    spots = rng.uniform([0.0, 0.0, 0.6], [3.0, 0.4, 1.6], (n_spots, 3))
+    bases = np.array([[0.6, -1.2, 0.0], [2.4, -1.2, 0.0], [1.5, 1.6, 0.0]])[:k]
+    matrices = []
+    for base in bases:
+        nodes = np.vstack([base + [0.0, 0.0, 1.2], spots])
+        delta = np.abs(nodes[:, None] - nodes[None])
+        times = 0.15 + np.max(delta / np.array([1.2, 1.0, 0.8]), axis=2)
+        np.fill_diagonal(times, 0.0)
+        far = np.linalg.norm(spots[:, :2] - base[:2], axis=1) > 2.4
+        times[1:][far] = np.inf
+        times[:, 1:][:, far] = np.inf
+        matrices.append(times)
+    process = rng.uniform(0.6, 1.1, n_spots)  # weld + gun open/close
+    precedence = [(j, j + 1) for j in range(1, n_spots, 6)]
+    return matrices, process, precedence
+
+
+def test_split_60_spots_3_robots(benchmark):
+    matrices, process, precedence = split_station()
+    station = _check_station(matrices, process, precedence)
+    _, greedy_cycle = _timing(station, greedy_split(station))
+    arrival = np.stack([np.where(np.eye(m.shape[0], dtype=bool), np.inf, m).min(axis=0)[1:]
+                        for m in matrices]).min(axis=0)
+    lower_bound = float((process + arrival).sum()) / len(matrices)
+    benchmark.group = "split-60x3"
+    benchmark.extra_info["role"] = "cyclecore"
+    benchmark.extra_info["items"] = len(process)
+    split = benchmark.pedantic(split_tasks, args=(matrices, process, precedence, SPLIT_LIMIT),
+                               rounds=1, iterations=1)
+    benchmark.extra_info["station_cycle_s"] = round(split.station_cycle, 3)
+    benchmark.extra_info["greedy_cycle_s"] = round(greedy_cycle, 3)
+    benchmark.extra_info["lower_bound_s"] = round(lower_bound, 3)
+    benchmark.extra_info["method"] = split.method
+    assert lower_bound <= split.station_cycle <= greedy_cycle
