@@ -13,6 +13,7 @@ EXAMPLES = {
     "tutorial": "two welding stations, three robots: the line used in the README",
     "module-line": "battery-module line in four zones; zones 1 and 2 are the constraint (3 lines, 4 modules/car)",
     "body-shop": "spot-welding body shop: 24 stations, 70+ robots, 1,500+ weld spots",
+    "module-plant": "gen-2 module line at about 3× one module-line, and plant.yaml: it plus the 3 gen-1 lines",
 }
 
 

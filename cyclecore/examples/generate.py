@@ -263,7 +263,85 @@ def tutorial() -> tuple[dict, dict[str, str]]:
     return line, {}
 
 
-GENERATORS = {"tutorial": tutorial, "module-line": module_line, "body-shop": body_shop}
+
+
+# --------------------------------------------------------------------------- module plant
+# Gen-2 module line (SEED_FACTS.md: "a fourth line of a new design … about three times the
+# effectiveness of one existing line"). Same work per module as MODULE_STATIONS, done by more
+# robots per station (zones 1-2), robots at full speed, faster transfers, and two or three copies
+# of every station sharing the flow. Columns as MODULE_STATIONS, plus ``parallel`` after fixed s.
+GEN2_MODULE_STATIONS = [
+    ("Z1-S01-cell-load", 1, [("IRB2400-10", -0.6, -1.0, 19, 0.45, 0.35, "table"),
+                             ("IRB2400-10", 0.6, -1.0, 19, 0.45, 0.35, "table"),
+                             ("IRB2400-10", 0.0, 1.0, 18, 0.45, 0.35, "table")], 4.0, 0.0, 2, 4.0, 12.0),
+    ("Z1-S02-glue", 1, [("IRB2400-10", -0.6, -1.0, 13, 0.95, 0.2, "table"),
+                        ("IRB2400-10", 0.6, 1.0, 12, 0.95, 0.2, "table")], 4.0, 0.0, 2, 5.0, 10.0),
+    ("Z2-S01-busbar", 2, [("IRB2400-10", -0.6, -1.0, 14, 1.1, 0.4, "table"),
+                          ("IRB2400-10", 0.6, -1.0, 14, 1.1, 0.4, "table"),
+                          ("IRB2400-10", 0.0, 1.0, 13, 1.1, 0.4, "table")], 4.0, 0.0, 2, 4.0, 15.0),
+    ("Z2-S02-bond", 2, [("IRB2400-10", -0.6, -1.0, 19, 0.75, 0.25, "table"),
+                        ("IRB2400-10", 0.6, -1.0, 19, 0.75, 0.25, "table"),
+                        ("IRB2400-10", 0.0, 1.0, 18, 0.75, 0.25, "table")], 4.0, 0.0, 2, 3.0, 15.0),
+    ("Z2-S03-inspect", 2, [("IRB2400-10", -0.6, -1.0, 16, 0.5, 0.2, "table"),
+                           ("IRB2400-10", 0.6, 1.0, 16, 0.5, 0.2, "table")], 4.0, 0.0, 2, 3.5, 15.0),
+    ("Z3-S01-close", 3, [("KR210-R3100-2", 0.0, -1.9, 8, 2.5, 0.8, "fixture")], 6.0, 0.0, 3, 8.0, 10.0),
+    ("Z3-S02-screw", 3, [("R-2000iC-165F", 0.0, 1.7, 16, 1.2, 0.3, "fixture")], 6.0, 0.0, 3, 8.0, 10.0),
+    ("Z4-S01-eol-test", 4, [], 4.0, 32.0, 2, 10.0, 15.0),
+]
+
+
+def module_plant() -> tuple[dict, dict[str, str]]:
+    """The gen-2 module line (``line.yaml``) and a plant (``plant.yaml``) of it and the three
+    identical ``module-line`` lines; the gen-2 line makes about as much as those three together."""
+    rng = np.random.default_rng(20171103)
+    stations = []
+    for name, zone, robot_specs, index_s, fixed_s, parallel, mtbf_h, mttr_min in GEN2_MODULE_STATIONS:
+        robots, tasks = [], []
+        for r, (model, x, y, count, process, logic, region) in enumerate(robot_specs, start=1):
+            base = _base(x, y)
+            robots.append({"name": f"R{r}", "model": model, "base": base, "tcp": GRIPPER_TCP,
+                           "home_deg": HOME_DEG[model], "speed_override": 1.0})
+            if region == "table":  # each robot works the part of the module table in front of it
+                position = lambda g, x=x: np.array([x + g.uniform(-0.35, 0.35), g.uniform(-0.3, 0.3), 0.85])
+            else:
+                position = lambda g: np.array([g.uniform(-0.5, 0.5), g.uniform(-0.3, 0.3), 1.0])
+            targets = _sample(rng, model, base, GRIPPER_TCP, count, position,
+                              lambda p: np.array([0.0, 0.0, -1.0]), 10.0)
+            targets = _teach_order(rng, targets, swaps=count // 3)
+            for seq, t in enumerate(targets, start=1):
+                tasks.append({"name": f"{name[:6]}-R{r}-{seq:02d}", "robot": f"R{r}", "pose": _pose_dict(t),
+                              "process_time_s": process, "logic_time_s": logic})
+        station = {"name": name, "zone": zone, "index_time_s": index_s, "fixed_time_s": fixed_s,
+                   "parallel": parallel, "buffer_after": 4 if zone in (2, 3) else 1,
+                   "reliability": {"mtbf_h": mtbf_h, "mttr_min": mttr_min},
+                   "robots": robots, "tasks": tasks}
+        if not robot_specs:
+            station["manual_bypass"] = {"cycle_time_s": 180.0, "operators": 2, "after_min": 30.0}
+        stations.append(station)
+    line = {
+        "name": "module-line-gen2",
+        "description": "Gen-2 battery-module line (generated, seed 20171103): the module-line's work per "
+                       "module done by more robots at full speed with faster transfers and two or three "
+                       "copies of every station; about three times one module-line.",
+        "calendar": {"shifts_per_day": 3, "hours_per_shift": 8.0, "days_per_week": 5, "planned_downtime": 0.05},
+        "units_per_product": 4,
+        "identical_lines": 1,
+        "stations": stations,
+    }
+    plant = {
+        "name": "module-plant",
+        "description": "Battery-module plant: three identical gen-1 module lines plus one gen-2 line of "
+                       "about the same output as the three together; 4 modules per car.",
+        "lines": [{"name": "gen-1", "file": "../module-line/line.yaml"},
+                  {"name": "gen-2", "file": "line.yaml"}],
+    }
+    header = "# Generated by `python -m cyclecore.examples.generate` — do not edit by hand.\n"
+    plant_text = header + yaml.safe_dump(plant, sort_keys=False, default_flow_style=None, width=110)
+    return line, {"plant.yaml": plant_text}
+
+
+GENERATORS = {"tutorial": tutorial, "module-line": module_line, "body-shop": body_shop,
+              "module-plant": module_plant}
 
 
 def _csv_text(rows: list[dict]) -> str:
