@@ -33,8 +33,9 @@ from numba import njit
 from .durations import GEOMETRIC, fails_this_cycle, sample, work_content
 from .random_streams import PROCESSING, REPAIR, UPTIME
 from .timeline import (
-    BLOCKED, BYPASSED, FAILED, STARVED, WORKING, advance_bottleneck, buffer_change, close_timeline,
-    mark_active, mark_waiting, record_state, settled_until,
+    SWEEP_EVERY,
+    BLOCKED, BYPASSED, FAILED, KNOWN, LEVEL, OPERATOR_S, STARVED, T0, T1, WORKING, advance_bottleneck,
+    buffer_change, close_timeline, mark_active, mark_waiting, overlap, record_state, settled_until,
 )
 
 COMPLETE = 0
@@ -137,7 +138,7 @@ def _earliest_blocked(f, s, first, count):
 
 
 @njit(cache=True)
-def _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kind, up, rep,
+def _settle(f, s, t, t0, t1, station, first, count, places, states, cycle, work_model, up_kind, up, rep,
             bypass_after, manual_rate, busy_clock):
     """Move parts until nothing can move at time t."""
     n = len(first)
@@ -149,8 +150,8 @@ def _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kin
                 if s[m, _HAS_PART] == 1 or not _can_work(s, m):
                     continue
                 if i > 0:
-                    if tl.buffer_level[i - 1] > 0:
-                        buffer_change(tl, i - 1, t, -1)
+                    if station[i - 1, LEVEL] > 0:
+                        buffer_change(station, i - 1, t, -1, t0, t1)
                     else:
                         u = _earliest_blocked(f, s, first[i - 1], count[i - 1])
                         if u < 0:
@@ -162,11 +163,11 @@ def _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kin
                 _schedule(f, s, m, busy_clock)
                 changed = True
             if i < n - 1:
-                while tl.buffer_level[i] < places[i]:
+                while station[i, LEVEL] < places[i]:
                     u = _earliest_blocked(f, s, first[i], count[i])
                     if u < 0:
                         break
-                    buffer_change(tl, i, t, 1)
+                    buffer_change(station, i, t, 1, t0, t1)
                     s[u, _HAS_PART] = 0
                     s[u, _DONE] = 0
                     _schedule(f, s, u, busy_clock)
@@ -174,7 +175,7 @@ def _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kin
 
 
 @njit(cache=True)
-def _time_moves_on(f, s, t, tl, first, count, operators):
+def _time_moves_on(f, s, t, t0, t1, station, first, count, operators):
     """Record machine states and station activity that held up to time t."""
     n = len(first)
     for i in range(n):
@@ -186,35 +187,27 @@ def _time_moves_on(f, s, t, tl, first, count, operators):
             if key != s[m, _SEG_STATE]:
                 old = s[m, _SEG_STATE]
                 if old >= 0:
-                    record_state(tl, i, old % 5, f[m, _SEG_START], t, weight)
+                    record_state(station, i, old % 5, f[m, _SEG_START], t, weight, t0, t1)
                     if old >= 5 and t > f[m, _SEG_START]:
-                        tl.operator_s[i] += operators[i] * _window_part(tl, f[m, _SEG_START], t)
+                        station[i, OPERATOR_S] += operators[i] * overlap(f[m, _SEG_START], t, t0, t1)
                 s[m, _SEG_STATE] = key
                 f[m, _SEG_START] = t
             if state != BLOCKED and state != STARVED:
                 active = True
         if active:
-            mark_active(tl, i, t)
+            mark_active(station, i, t, t1)
         else:
-            mark_waiting(tl, i, t)
-        tl.known[i] = t
-    advance_bottleneck(tl, settled_until(tl))
-
-
-@njit(cache=True)
-def _window_part(tl, a, b):
-    lo = max(a, tl.window[0])
-    hi = min(b, tl.window[1])
-    return hi - lo if hi > lo else 0.0
+            mark_waiting(station, i, t, t0, t1)
+        station[i, KNOWN] = t
 
 
 @njit(cache=True, nogil=True)
 def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_clock, bypass_after,
-                   manual_rate, operators, states, tl):
+                   manual_rate, operators, states, clock, station):
     """One replication. Returns (units in the window, parts completed in total)."""
     n = len(cycle)
-    t0 = tl.window[0]
-    t1 = tl.window[1]
+    t0 = clock[T0]
+    t1 = clock[T1]
     first = np.zeros(n, dtype=np.int64)
     count = parallel.astype(np.int64)
     for i in range(1, n):
@@ -238,8 +231,9 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
             _schedule(f, s, m, busy_clock)
     units = 0
     completed = 0
+    steps = 0
     t = 0.0
-    _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kind, up, rep,
+    _settle(f, s, t, t0, t1, station, first, count, places, states, cycle, work_model, up_kind, up, rep,
             bypass_after, manual_rate, busy_clock)
     while True:
         m = 0
@@ -248,7 +242,10 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
                 m = j
         when = f[m, _NEXT]
         if when > t:
-            _time_moves_on(f, s, t, tl, first, count, operators)
+            _time_moves_on(f, s, t, t0, t1, station, first, count, operators)
+            steps += 1
+            if steps % SWEEP_EVERY == 0:
+                advance_bottleneck(clock, station, settled_until(station, t1))
             if when > t1:
                 break
             t = when
@@ -293,13 +290,13 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
                 f[m, _UPTIME] = u
                 f[m, _NEXT_FAIL] = t + u
         _schedule(f, s, m, busy_clock)
-        _settle(f, s, t, tl, first, count, places, states, cycle, work_model, up_kind, up, rep,
+        _settle(f, s, t, t0, t1, station, first, count, places, states, cycle, work_model, up_kind, up, rep,
                 bypass_after, manual_rate, busy_clock)
     for m in range(machines):
         i = s[m, _STAGE]
         old = s[m, _SEG_STATE]
-        record_state(tl, i, old % 5, f[m, _SEG_START], t1, 1.0 / count[i])
+        record_state(station, i, old % 5, f[m, _SEG_START], t1, 1.0 / count[i], t0, t1)
         if old >= 5:
-            tl.operator_s[i] += operators[i] * _window_part(tl, f[m, _SEG_START], t1)
-    close_timeline(tl)
+            station[i, OPERATOR_S] += operators[i] * overlap(f[m, _SEG_START], t1, t0, t1)
+    close_timeline(clock, station, n - 1)
     return units, completed

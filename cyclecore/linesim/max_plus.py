@@ -14,6 +14,9 @@ they hit: S_i(k) is the part's work content plus the repairs that fell into it, 
 stays exact. The uptime left on each station carries over from part to part. The arithmetic
 (and the order of random draws per stream) is the same as the event loop's, so both give the
 same sample path for the same seed. Memory: rolling arrays of B_max + 2 parts per station.
+
+The common case (no failure inside the part) is written out in the loop rather than in helpers:
+a helper that takes arrays and is not inlined costs more than the whole recursion step.
 """
 
 from __future__ import annotations
@@ -21,69 +24,63 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .durations import GEOMETRIC, fails_this_cycle, sample, work_content
+from .durations import DETERMINISTIC, GEOMETRIC, fails_this_cycle, sample, work_content
 from .random_streams import PROCESSING, REPAIR, UPTIME
 from .timeline import (
-    BLOCKED, FAILED, STARVED, WORKING, advance_bottleneck, buffer_change, close_timeline, record_station,
-    settled_until,
+    BLOCKED, FAILED, KNOWN, OPEN_START, STARVED, SWEEP_EVERY, T0, T1, WORKING, advance_bottleneck,
+    buffer_change, close_timeline, mark_active, mark_waiting, overlap, record_state, settled_until,
 )
 
 
 @njit(cache=True)
-def _serve(states, tl, i, start, cycle, work_model, up_kind, up, rep, uptime_left):
-    """Process one part on station i from ``start``; record working/failed time; return the end."""
+def _serve_with_failures(states, station, i, start, w, up_kind, up, rep, uptime_left, t0, t1):
+    """Process a part of work content w on station i from ``start`` when a failure may hit it;
+    record working and failed time; return the end."""
     t = start
-    w = work_content(states, i, PROCESSING, work_model, cycle[i])
     if up_kind == GEOMETRIC:
         if fails_this_cycle(states, i, UPTIME, up[i, 0]):
             r = sample(states, i, REPAIR, GEOMETRIC, rep[i, 0], rep[i, 1], rep[i, 2])
-            record_station(tl, i, FAILED, t, t + r)
+            if r > 0:
+                record_state(station, i, FAILED, t, t + r, 1.0, t0, t1)
+                mark_active(station, i, t, t1)
             t = t + r
-        record_station(tl, i, WORKING, t, t + w)
+        record_state(station, i, WORKING, t, t + w, 1.0, t0, t1)
+        mark_active(station, i, t, t1)
         return t + w
     while uptime_left[i] < w:
         failure = t + uptime_left[i]
-        record_station(tl, i, WORKING, t, failure)
+        if failure > t:
+            record_state(station, i, WORKING, t, failure, 1.0, t0, t1)
+            mark_active(station, i, t, t1)
         w -= uptime_left[i]
         r = sample(states, i, REPAIR, up_kind, rep[i, 0], rep[i, 1], rep[i, 2])
-        record_station(tl, i, FAILED, failure, failure + r)
+        if r > 0:
+            record_state(station, i, FAILED, failure, failure + r, 1.0, t0, t1)
+            mark_active(station, i, failure, t1)
         t = failure + r
         uptime_left[i] = sample(states, i, UPTIME, up_kind, up[i, 0], up[i, 1], up[i, 2])
-    record_station(tl, i, WORKING, t, t + w)
+    record_state(station, i, WORKING, t, t + w, 1.0, t0, t1)
+    mark_active(station, i, t, t1)
     uptime_left[i] -= w
     return t + w
 
 
-@njit(cache=True)
-def _buffer_interval(tl, exits, exit_head, exit_len, b, arrive, leave):
-    """Part sat on buffer b during [arrive, leave); intervals arrive in FIFO order."""
-    size = exits.shape[1]
-    while exit_len[b] > 0 and exits[b, exit_head[b]] <= arrive:
-        buffer_change(tl, b, exits[b, exit_head[b]], -1)
-        exit_head[b] = (exit_head[b] + 1) % size
-        exit_len[b] -= 1
-    if leave > arrive:
-        buffer_change(tl, b, arrive, 1)
-        exits[b, (exit_head[b] + exit_len[b]) % size] = leave
-        exit_len[b] += 1
-
-
 @njit(cache=True, nogil=True)
-def run_max_plus(cycle, places, work_model, up_kind, up, rep, states, tl):
+def run_max_plus(cycle, places, work_model, up_kind, up, rep, states, clock, station):
     """One replication. Returns (units in the window, parts completed in total)."""
     n = len(cycle)
-    t0 = tl.window[0]
-    t1 = tl.window[1]
+    t0 = clock[T0]
+    t1 = clock[T1]
     ring = 2
     for b in places:
         ring = max(ring, b + 2)
     departures = np.full((n, ring), -np.inf)
     previous = np.zeros(n)  # D_i(k-1); stations are free at time 0
-    uptime_left = np.empty(n)
-    for i in range(n):
-        uptime_left[i] = np.inf
-        if up_kind != GEOMETRIC:
+    uptime_left = np.full(n, np.inf)
+    if up_kind != GEOMETRIC:
+        for i in range(n):
             uptime_left[i] = sample(states, i, UPTIME, up_kind, up[i, 0], up[i, 1], up[i, 2])
+    # parts on buffer b leave it (enter station b+1) at these times, FIFO
     exits = np.zeros((max(n - 1, 1), ring))
     exit_head = np.zeros(max(n - 1, 1), dtype=np.int64)
     exit_len = np.zeros(max(n - 1, 1), dtype=np.int64)
@@ -95,26 +92,55 @@ def run_max_plus(cycle, places, work_model, up_kind, up, rep, states, tl):
         for i in range(n):
             start = arrival if arrival > previous[i] else previous[i]
             if i > 0:
-                record_station(tl, i, STARVED, previous[i], start)
-                _buffer_interval(tl, exits, exit_head, exit_len, i - 1, arrival, start)
-            end = _serve(states, tl, i, start, cycle, work_model, up_kind, up, rep, uptime_left)
+                if start > previous[i]:
+                    station[i, STARVED] += overlap(previous[i], start, t0, t1)
+                    mark_waiting(station, i, previous[i], t0, t1)
+                b = i - 1
+                while exit_len[b] > 0 and exits[b, exit_head[b]] <= arrival:
+                    buffer_change(station, b, exits[b, exit_head[b]], -1, t0, t1)
+                    exit_head[b] = (exit_head[b] + 1) % ring
+                    exit_len[b] -= 1
+                if start > arrival:
+                    buffer_change(station, b, arrival, 1, t0, t1)
+                    exits[b, (exit_head[b] + exit_len[b]) % ring] = start
+                    exit_len[b] += 1
+            if work_model == DETERMINISTIC:
+                w = cycle[i]
+            else:
+                w = work_content(states, i, PROCESSING, work_model, cycle[i])
+            if up_kind != GEOMETRIC and uptime_left[i] >= w:
+                end = start + w
+                uptime_left[i] -= w
+                if end > start:
+                    station[i, WORKING] += overlap(start, end, t0, t1)
+                    if np.isnan(station[i, OPEN_START]):
+                        mark_active(station, i, start, t1)
+            else:
+                end = _serve_with_failures(states, station, i, start, w, up_kind, up, rep, uptime_left, t0, t1)
             leave = end
             if i < n - 1 and k - places[i] - 1 >= 0:
                 freed = departures[i + 1, (k - places[i] - 1) % ring]
                 if freed > leave:
                     leave = freed
-            record_station(tl, i, BLOCKED, end, leave)
+            if leave > end:
+                station[i, BLOCKED] += overlap(end, leave, t0, t1)
+                mark_waiting(station, i, end, t0, t1)
             departures[i, slot] = leave
             previous[i] = leave
-            tl.known[i] = leave
+            station[i, KNOWN] = leave
             arrival = leave
         if t0 < arrival <= t1:
             units += 1
         k += 1
-        advance_bottleneck(tl, settled_until(tl))
+        if k % SWEEP_EVERY == 0:
+            advance_bottleneck(clock, station, settled_until(station, t1))
         if previous[0] > t1:
             break
     for b in range(n - 1):
-        _buffer_interval(tl, exits, exit_head, exit_len, b, np.inf, np.inf)
-    close_timeline(tl)
+        while exit_len[b] > 0:
+            buffer_change(station, b, exits[b, exit_head[b]], -1, t0, t1)
+            exit_head[b] = (exit_head[b] + 1) % ring
+            exit_len[b] -= 1
+    close_timeline(clock, station, n - 1)
     return units, k
+

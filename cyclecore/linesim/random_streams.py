@@ -36,7 +36,7 @@ def station_streams(seed: int, replication: int, stations: int) -> np.ndarray:
     return states
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _rotl(x, k):
     return (x << _U64(k)) | (x >> _U64(64 - k))
 

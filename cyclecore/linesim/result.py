@@ -64,6 +64,9 @@ class SerialLineResult:
             lines.append(f"  {i:7d}  {s.working:7.1%}  {s.blocked:7.1%}  {s.starved:7.1%}  {s.failed:7.1%} "
                          f"{s.bypassed:7.1%}  {b.momentary_share[i]:10.1%}  {self.operator_hours[i]:10.2f}")
         for j, levels in enumerate(self.buffer_levels):
+            if len(levels) == 1:
+                lines.append(f"  buffer {j}->{j + 1}: no places (parts pass directly)")
+                continue
             mean = sum(level * share for level, share in enumerate(levels))
             lines.append(f"  buffer {j}->{j + 1}: mean {mean:.2f} of {len(levels) - 1} places, "
                          f"empty {levels[0]:.1%}, full {levels[-1]:.1%}")

@@ -14,7 +14,9 @@ from .max_plus import run_max_plus
 from .parameters import SerialLineSpec, build_spec
 from .random_streams import station_streams
 from .result import SerialLineResult, StationShares
-from .timeline import new_timeline
+from .timeline import (
+    BOTTLENECK_S, DROPPED, LEVELS, OPERATOR_S, PERIOD_COUNT, PERIOD_TOTAL, buffer_levels, new_timeline,
+)
 
 KERNELS = ("auto", "max-plus", "event-loop")
 
@@ -89,22 +91,23 @@ def _replication(spec: SerialLineSpec, kernel: str, seed: int, t0: float, t1: fl
     timeline = new_timeline(spec.stations, spec.buffer_places, t0, t1)
     if kernel == "max-plus":
         units, parts = run_max_plus(spec.cycle_s, spec.buffer_places, spec.processing, spec.failures,
-                                    spec.uptime_params, spec.repair_params, states, timeline)
+                                    spec.uptime_params, spec.repair_params, states, *timeline)
     else:
         units, parts = run_event_loop(spec.cycle_s, spec.buffer_places, spec.parallel, spec.processing,
                                       spec.failures, spec.uptime_params, spec.repair_params, spec.busy_clock,
                                       spec.bypass_after_s, spec.cycle_s / spec.bypass_cycle_s,
-                                      spec.bypass_operators, states, timeline)
+                                      spec.bypass_operators, states, *timeline)
     return int(units), int(parts), timeline
 
 
 def _summarise(spec, outcomes, hours, warmup_hours, replications, seed, kernel, window_s) -> SerialLineResult:
     units = np.array([o[0] for o in outcomes], dtype=float)
     per_hour = units / hours
-    shares = np.mean([o[2].shares for o in outcomes], axis=0) / window_s
-    momentary = np.mean([o[2].bottleneck_s for o in outcomes], axis=0) / window_s
-    period_total = np.sum([o[2].period_total for o in outcomes], axis=0)
-    period_count = np.sum([o[2].period_count for o in outcomes], axis=0)
+    stations = np.mean([o[2].station[:, :LEVELS] for o in outcomes], axis=0)
+    shares = stations[:, :5] / window_s
+    momentary = stations[:, BOTTLENECK_S] / window_s
+    period_total = stations[:, PERIOD_TOTAL]
+    period_count = stations[:, PERIOD_COUNT]
     mean_period = np.divide(period_total, period_count, out=np.zeros_like(period_total), where=period_count > 0)
     arrow, arrows, severity = arrow_method(shares[:, 1], shares[:, 2])
     bottleneck = Bottleneck(
@@ -117,9 +120,10 @@ def _summarise(spec, outcomes, hours, warmup_hours, replications, seed, kernel, 
     )
     buffers = []
     for j in range(spec.stations - 1):
-        hist = np.mean([o[2].buffer_hist[j] for o in outcomes], axis=0)[: spec.buffer_places[j] + 1] / window_s
+        places = int(spec.buffer_places[j])
+        hist = np.mean([buffer_levels(o[2].station, j, places) for o in outcomes], axis=0) / window_s
         buffers.append(tuple(float(x) for x in hist))
-    operator_hours = np.mean([o[2].operator_s for o in outcomes], axis=0) / 3600.0
+    operator_hours = stations[:, OPERATOR_S] / 3600.0
     return SerialLineResult(
         throughput_per_hour=float(np.mean(per_hour)),
         ci95_per_hour=mean_interval(per_hour, 0.95),
@@ -137,5 +141,5 @@ def _summarise(spec, outcomes, hours, warmup_hours, replications, seed, kernel, 
         operator_hours=tuple(float(x) for x in operator_hours),
         buffer_levels=tuple(buffers),
         bottleneck=bottleneck,
-        bottleneck_approximations=int(sum(int(o[2].approximations[0]) for o in outcomes)),
+        bottleneck_approximations=int(sum(o[2].station[:, DROPPED].sum() for o in outcomes)),
     )
