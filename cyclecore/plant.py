@@ -1,0 +1,445 @@
+"""A plant: several line designs making the same unit, each design built as identical copies.
+
+The seed facts have three identical battery-module lines and a fourth line of a new design that
+makes about as much as the other three together; a car needs four modules. A plant file lists
+the line files, one entry per *design*::
+
+    name: module-plant
+    description: three gen-1 lines and one gen-2 line   # optional
+    lines:
+      - {name: gen-1, file: ../module-line/line.yaml}   # name is optional (default: the line's name)
+      - {name: gen-2, file: line.yaml}                  # paths are relative to the plant file
+
+How many copies of a design run is that line file's own ``identical_lines`` (the only place the
+count lives), and every line must have the same ``units_per_product``: a plant makes one unit.
+
+Plant figures (per week, each design with its own calendar; "units" are what the lines make,
+"products" what the plant ships, products = units / units_per_product):
+
+- plant units/week = Σ over designs of copies × units/week of one copy (at 100 % availability);
+  the two availability estimates of :func:`cyclecore.evaluate.analyze` add up the same way.
+- share of a design = its copies × units/week ÷ plant units/week (at 100 % availability).
+- For a target T products/week the plant needs T × units_per_product units/week. The target is
+  split in proportion to the shares, so one copy of a design must make
+  T × units_per_product × share / copies units/week; its takt follows from its calendar.
+  Because the split is proportional, at 100 % availability either every design is short or none
+  is (the plant gap decides); the availability estimates then show which designs fall short of
+  their share first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from cyclecore.errors import LineFileError, Problem
+from cyclecore.line import Line
+
+PLANT_FIELDS = ("name", "description", "lines")
+ENTRY_FIELDS = ("file", "name")
+_COUNT_WORDS = ("copies", "count", "identical_lines", "quantity")
+
+
+class PlantLineFileError(LineFileError):
+    """A line file referenced by a plant cannot be used.
+
+    ``file`` and ``problems`` are the line file's own (field paths inside the line file);
+    ``plant_file`` and ``field`` (``lines[1].file``) say where the plant refers to it."""
+
+    def __init__(self, plant_file: str | Path, field: str, error: LineFileError):
+        self.plant_file = str(plant_file)
+        self.field = field
+        super().__init__(error.file, error.problems)
+
+    def __str__(self) -> str:
+        return f"{self.plant_file}: {self.field} refers to a line file with problems\n" + super().__str__()
+
+
+@dataclass(frozen=True)
+class PlantLine:
+    """One line design in a plant: its label, the loaded line and the file it came from."""
+
+    name: str
+    line: Line
+    file: str = ""  # resolved path of the line file ("" when built in memory)
+
+    @property
+    def copies(self) -> int:
+        """Identical copies of this design in the plant (the line's ``identical_lines``)."""
+        return self.line.identical_lines
+
+
+@dataclass(frozen=True)
+class Plant:
+    """Line designs that together make one kind of unit (e.g. battery modules)."""
+
+    name: str
+    lines: tuple[PlantLine, ...]
+    description: str = ""
+    file: str = ""  # the plant file ("" when built in memory)
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"plant name must be non-empty text, got {self.name!r}")
+        lines = tuple(self.lines) if isinstance(self.lines, (list, tuple)) else None
+        if not lines:
+            raise ValueError(f"plant lines must be a non-empty sequence of PlantLine, got {self.lines!r}")
+        object.__setattr__(self, "lines", lines)
+        for i, entry in enumerate(lines):
+            if not isinstance(entry, PlantLine) or not isinstance(entry.line, Line):
+                raise ValueError(f"lines[{i}]: expected a PlantLine holding a Line, got {type(entry).__name__}")
+        problems = _name_problems([p.name for p in lines]) + _unit_problems(lines)
+        if problems:
+            raise ValueError("; ".join(str(p) for p in problems))
+
+    @property
+    def units_per_product(self) -> int:
+        """Units each product needs, common to every line of the plant (e.g. 4 modules per car)."""
+        return self.lines[0].line.units_per_product
+
+    def line(self, name: str) -> PlantLine:
+        for entry in self.lines:
+            if entry.name == name:
+                return entry
+        known = ", ".join(p.name for p in self.lines)
+        raise KeyError(f"plant {self.name!r} has no line {name!r} (lines: {known})")
+
+
+# --------------------------------------------------------------------------- reading
+def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
+    """Read a plant file (``.yaml``, ``.yml`` or ``.json``) and every line file it lists.
+
+    Raises :class:`~cyclecore.errors.LineFileError` naming the plant file and field paths
+    (``lines[1].file``) for problems of the plant file: missing or unreadable file, bad YAML/JSON,
+    unknown or missing fields, an empty ``lines`` list, a missing or repeated line file, repeated
+    names, different ``units_per_product``. A problem inside a line file raises
+    :class:`PlantLineFileError` (a LineFileError) with the line file's path and field paths, and
+    the plant file and entry that refer to it. ``check_reach`` is passed to
+    :func:`cyclecore.io.load_line`.
+    """
+    from cyclecore.io import load_line
+
+    path = Path(path)
+    raw = _read_plant_document(path)
+    problems = _structure_problems(raw)
+    entries = raw.get("lines") if isinstance(raw.get("lines"), list) else []
+    files: dict[int, Path] = {}
+    seen: dict[Path, int] = {}
+    for i, entry in enumerate(entries):
+        reference = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(reference, str) or not reference:
+            continue  # already reported by the structure check
+        resolved = (path.parent / reference).resolve()
+        if not resolved.is_file():
+            problems.append(Problem(f"lines[{i}].file", f"line file {resolved} not found; expected a path "
+                                                        "relative to the plant file", reference))
+        elif resolved in seen:
+            problems.append(Problem(f"lines[{i}].file",
+                                    f"same line file as lines[{seen[resolved]}].file; list each design once "
+                                    "(its copies are the line file's identical_lines)", reference))
+        else:
+            seen[resolved] = i
+            files[i] = resolved
+    if problems:
+        raise LineFileError(path, problems)
+
+    plant_lines = []
+    for i, entry in enumerate(entries):
+        try:
+            line = load_line(files[i], check_reach=check_reach)
+        except LineFileError as error:
+            raise PlantLineFileError(path, f"lines[{i}].file", error) from None
+        plant_lines.append(PlantLine(name=entry.get("name") or line.name, line=line, file=str(files[i])))
+    problems = _name_problems([p.name for p in plant_lines]) + _unit_problems(plant_lines)
+    if problems:
+        raise LineFileError(path, problems)
+    return Plant(name=raw["name"], lines=tuple(plant_lines), description=raw.get("description") or "",
+                 file=str(path))
+
+
+def _read_plant_document(path: Path) -> dict:
+    if not path.is_file():
+        raise LineFileError(path, [Problem("", "file not found (expected a plant file .yaml, .yml or .json)")])
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise LineFileError(path, [Problem("", f"unknown file type {suffix!r}; expected .yaml, .yml or .json")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LineFileError(path, [Problem("", f"cannot be read as UTF-8 text ({error})")]) from None
+    try:
+        raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as error:
+        raise LineFileError(path, [Problem("", f"invalid JSON at line {error.lineno}, column {error.colno}: "
+                                               f"{error.msg}")]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or str(error)
+        raise LineFileError(path, [Problem("", f"invalid YAML{where}: {reason}")]) from None
+    if not isinstance(raw, dict):
+        raise LineFileError(path, [Problem("", "expected a mapping with 'name' and 'lines'", type(raw).__name__)])
+    return raw
+
+
+def _structure_problems(raw: dict) -> list[Problem]:
+    problems = []
+    for key in raw:
+        if key not in PLANT_FIELDS:
+            problems.append(Problem(str(key), f"unknown field (check the spelling); expected {', '.join(PLANT_FIELDS)}"))
+    if "name" not in raw:
+        problems.append(Problem("name", "required field is missing"))
+    elif not isinstance(raw["name"], str) or not raw["name"]:
+        problems.append(Problem("name", "expected non-empty text", raw["name"]))
+    if not isinstance(raw.get("description", ""), (str, type(None))):
+        problems.append(Problem("description", "expected text", raw["description"]))
+    if "lines" not in raw:
+        problems.append(Problem("lines", "required field is missing; expected a list of {file: line.yaml} entries"))
+        return problems
+    entries = raw["lines"]
+    if not isinstance(entries, list):
+        problems.append(Problem("lines", "expected a list of {file: line.yaml} entries", entries))
+        return problems
+    if not entries:
+        problems.append(Problem("lines", "expected at least one line entry {file: line.yaml}", entries))
+    for i, entry in enumerate(entries):
+        where = f"lines[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(where, "expected a mapping {file: line.yaml} (optional 'name')", entry))
+            continue
+        for key in entry:
+            if key in ENTRY_FIELDS:
+                continue
+            hint = ("; the number of copies is the line file's identical_lines" if key in _COUNT_WORDS
+                    else f"; expected {', '.join(ENTRY_FIELDS)}")
+            problems.append(Problem(f"{where}.{key}", "unknown field" + hint))
+        if "file" not in entry:
+            problems.append(Problem(f"{where}.file", "required field is missing; expected a line file path"))
+        elif not isinstance(entry["file"], str) or not entry["file"]:
+            problems.append(Problem(f"{where}.file", "expected a line file path relative to the plant file",
+                                    entry["file"]))
+        if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"]):
+            problems.append(Problem(f"{where}.name", "expected non-empty text", entry["name"]))
+    return problems
+
+
+def _name_problems(names: list[str]) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, name in enumerate(names):
+        if name in first:
+            problems.append(Problem(f"lines[{i}].name",
+                                    f"line names must be unique in the plant (also lines[{first[name]}]); "
+                                    "give the entry its own 'name'", name))
+        else:
+            first[name] = i
+    return problems
+
+
+def _unit_problems(lines) -> list[Problem]:
+    reference = lines[0].line.units_per_product
+    problems = []
+    for i, entry in enumerate(lines[1:], start=1):
+        units = entry.line.units_per_product
+        if units != reference:
+            problems.append(Problem(
+                f"lines[{i}].file",
+                f"units_per_product is {units} in {entry.file or entry.name} but {reference} in lines[0].file "
+                f"({lines[0].file or lines[0].name}); expected every line of a plant to make the same unit",
+                units))
+    return problems
+
+
+# --------------------------------------------------------------------------- analysis
+@dataclass(frozen=True)
+class PlantLineAnalysis:
+    """One design of a plant (all outputs per week; "per copy" is one of its identical lines).
+
+    The line figures are :func:`cyclecore.evaluate.analyze` of the line without a target. With a
+    plant target, the ``gap_*`` fields are units/week one copy must make for its share minus what
+    it makes (positive: short of its share) at 100 % availability and at the two estimates.
+    """
+
+    name: str
+    line: str
+    file: str
+    copies: int  # identical_lines of the design
+    line_cycle_s: float  # cycle of one copy (its bottleneck's effective cycle), s
+    bottleneck: str  # station name
+    units_per_week: float  # one copy, 100 % availability
+    units_per_week_no_buffers: float  # one copy, estimate with isolated availabilities, no buffers
+    units_per_week_ample_buffers: float  # one copy, estimate with isolated availabilities, ample buffers
+    design_units_per_week: float  # all copies: copies × units_per_week
+    share: float  # design_units_per_week / plant units_per_week (0…1)
+    target_units_per_week: float | None  # one copy's share of the plant target
+    takt_s: float | None  # cycle one copy needs for target_units_per_week (its calendar)
+    gap_s: float | None  # line_cycle_s − takt_s (positive: cycle time to remove)
+    gap_units_per_week: float | None  # target_units_per_week − units_per_week
+    gap_units_per_week_no_buffers: float | None  # target_units_per_week − units_per_week_no_buffers
+    gap_units_per_week_ample_buffers: float | None  # target_units_per_week − units_per_week_ample_buffers
+
+
+@dataclass(frozen=True)
+class PlantAnalysis:
+    """Plant output from its designs (per week). ``products = units / units_per_product``.
+
+    Totals are Σ copies × per-copy figure over the designs. With a target (products/week):
+    ``gap_products_per_week`` = target − products_per_week (positive: the plant is short at 100 %
+    availability; the ``_no_buffers`` / ``_ample_buffers`` gaps use the estimates), and
+    ``short_lines*`` name the designs short of their proportional share in each view.
+    """
+
+    plant: str
+    units_per_product: int
+    lines: tuple[PlantLineAnalysis, ...]
+    units_per_week: float
+    products_per_week: float
+    units_per_week_no_buffers: float
+    products_per_week_no_buffers: float
+    units_per_week_ample_buffers: float
+    products_per_week_ample_buffers: float
+    target_products_per_week: float | None
+    target_units_per_week: float | None  # target × units_per_product
+    gap_products_per_week: float | None
+    gap_products_per_week_no_buffers: float | None
+    gap_products_per_week_ample_buffers: float | None
+    short_lines: tuple[str, ...] | None  # at 100 % availability: all designs or none
+    short_lines_no_buffers: tuple[str, ...] | None
+    short_lines_ample_buffers: tuple[str, ...] | None
+
+    def line(self, name: str) -> PlantLineAnalysis:
+        return next(p for p in self.lines if p.name == name)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data (tuples as lists)."""
+        return _plain(asdict(self))
+
+    def __str__(self) -> str:
+        from cyclecore.report import render
+
+        return render(plant_table(self), plant_summary(self))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
+    """Output of every design and of the plant; ``target`` in products per week (e.g. cars/week).
+
+    Each design is analysed with :func:`cyclecore.evaluate.analyze` (no target: a line's own
+    target would assume it made the whole plant's output); see the module docstring for the
+    meaning of each figure.
+    """
+    from cyclecore.evaluate import analyze
+
+    if not isinstance(plant, Plant):
+        raise ValueError(f"plant must be a Plant (see load_plant), got {type(plant).__name__}")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float))
+                               or not math.isfinite(target) or target <= 0):
+        raise ValueError(f"target must be a positive number of products per week, got {target!r}")
+    upp = plant.units_per_product
+    analyses = [analyze(entry.line) for entry in plant.lines]
+    design = [entry.copies * a.units_per_week for entry, a in zip(plant.lines, analyses)]
+    units = float(sum(design))
+    no_buffers = float(sum(e.copies * a.units_per_week_no_buffers for e, a in zip(plant.lines, analyses)))
+    ample = float(sum(e.copies * a.units_per_week_ample_buffers for e, a in zip(plant.lines, analyses)))
+    target_units = None if target is None else float(target) * upp
+
+    results = []
+    for entry, a, design_units in zip(plant.lines, analyses, design):
+        share = design_units / units
+        need = None if target_units is None else target_units * share / entry.copies
+        takt = None if need is None else entry.line.calendar.takt_s(need)
+        results.append(PlantLineAnalysis(
+            name=entry.name, line=a.line, file=entry.file, copies=entry.copies,
+            line_cycle_s=a.line_cycle_s, bottleneck=a.bottleneck,
+            units_per_week=a.units_per_week,
+            units_per_week_no_buffers=a.units_per_week_no_buffers,
+            units_per_week_ample_buffers=a.units_per_week_ample_buffers,
+            design_units_per_week=design_units, share=share,
+            target_units_per_week=need, takt_s=takt,
+            gap_s=None if takt is None else a.line_cycle_s - takt,
+            gap_units_per_week=None if need is None else need - a.units_per_week,
+            gap_units_per_week_no_buffers=None if need is None else need - a.units_per_week_no_buffers,
+            gap_units_per_week_ample_buffers=None if need is None else need - a.units_per_week_ample_buffers,
+        ))
+
+    def short(field: str):
+        if target is None:
+            return None
+        return tuple(r.name for r in results if getattr(r, field) > 0)
+
+    def gap(plant_units: float):
+        return None if target is None else float(target) - plant_units / upp
+
+    return PlantAnalysis(
+        plant=plant.name, units_per_product=upp, lines=tuple(results),
+        units_per_week=units, products_per_week=units / upp,
+        units_per_week_no_buffers=no_buffers, products_per_week_no_buffers=no_buffers / upp,
+        units_per_week_ample_buffers=ample, products_per_week_ample_buffers=ample / upp,
+        target_products_per_week=None if target is None else float(target),
+        target_units_per_week=target_units,
+        gap_products_per_week=gap(units),
+        gap_products_per_week_no_buffers=gap(no_buffers),
+        gap_products_per_week_ample_buffers=gap(ample),
+        short_lines=short("gap_units_per_week"),
+        short_lines_no_buffers=short("gap_units_per_week_no_buffers"),
+        short_lines_ample_buffers=short("gap_units_per_week_ample_buffers"),
+    )
+
+
+# --------------------------------------------------------------------------- report
+def plant_table(analysis: PlantAnalysis):
+    """Per-design rich table of a :class:`PlantAnalysis`."""
+    from rich.table import Table
+
+    a = analysis
+    table = Table(title=f"{a.plant}: line designs (units/week)", title_justify="left")
+    headers = ["line", "copies", "cycle s", "bottleneck", "per copy", "no buf.", "ample buf.", "all copies",
+               "share"]
+    if a.target_products_per_week is not None:
+        headers += ["need/copy", "takt s", "gap s"]
+    for header in headers:
+        table.add_column(header, justify="left" if header in ("line", "bottleneck") else "right")
+    for r in a.lines:
+        row = [r.name if r.name == r.line else f"{r.name} ({r.line})", str(r.copies), f"{r.line_cycle_s:.2f}",
+               r.bottleneck, f"{r.units_per_week:,.0f}", f"{r.units_per_week_no_buffers:,.0f}",
+               f"{r.units_per_week_ample_buffers:,.0f}", f"{r.design_units_per_week:,.0f}", f"{r.share:.1%}"]
+        if a.target_products_per_week is not None:
+            row += [f"{r.target_units_per_week:,.0f}", f"{r.takt_s:.2f}", f"{r.gap_s:+.2f}"]
+        table.add_row(*row)
+    return table
+
+
+def plant_summary(analysis: PlantAnalysis) -> str:
+    a = analysis
+    lines = [
+        f"plant capacity at 100% availability: {a.units_per_week:,.0f} units/week (Σ copies × units/week per copy) "
+        f"→ {a.products_per_week:,.0f} products/week at {a.units_per_product} unit(s)/product",
+        f"estimate with isolated station availability: {a.products_per_week_no_buffers:,.0f} (no buffers) to "
+        f"{a.products_per_week_ample_buffers:,.0f} (ample buffers) products/week "
+        "(estimate; simulate each line for the figure with failures and buffers)",
+    ]
+    if a.target_products_per_week is not None:
+        gap = a.gap_products_per_week
+        verdict = (f"short by {gap:,.0f} products/week" if gap > 0
+                   else f"meets it with {-gap:,.0f} products/week to spare")
+        lines.append(f"target {a.target_products_per_week:,.0f} products/week = {a.target_units_per_week:,.0f} "
+                     f"units/week at 100% availability: {verdict}")
+
+        def names(group):
+            return ", ".join(group) if group else "none"
+
+        lines.append(f"designs short of their share (target split in proportion to capacity): "
+                     f"{names(a.short_lines)} at 100% availability; {names(a.short_lines_ample_buffers)} "
+                     f"by the ample-buffer estimate; {names(a.short_lines_no_buffers)} by the no-buffer estimate")
+    return "\n".join(lines)
