@@ -1,0 +1,256 @@
+"""Constrained rebalancing with CP-SAT: real lines have zoning, fixed stations and tool limits.
+
+The exact BB&R search knows only cycle time and precedence. Real stations add side constraints:
+
+* ``together``: groups of tasks that must share a station (same fixture, same robot);
+* ``apart``: pairs that must not share a station (weld and seal, incompatible tools);
+* ``fixed``: ``{task: station}`` for tasks that cannot move (a station's dedicated equipment);
+* ``tools``: ``{"tool": [tool id per task, or None], "max_per_station": k}``, at most k distinct
+  tools on a station (tool changers hold only so many).
+
+The model is the classic assignment one, x[j, s] = task j at station s, made strong as PERFORMANCE.md
+asks: every task only gets variables inside its station window from precedence (earliest from its
+head of predecessor work, latest from its tail), the station count is bounded below by the
+bin-packing bounds, stations are used in order (symmetry breaking), and the unconstrained BB&R or
+priority-rule balance is given as a hint. ``strong=False`` builds the same model without any of
+that — the textbook formulation the benchmark measures as the peer.
+
+CP-SAT is only deterministic with a fixed number of workers: the solver runs with
+``num_workers = 1``, ``random_seed = seed`` and a *deterministic* time limit
+(``max_deterministic_time = time_limit``; the wall-clock limit is a 3x backstop).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .bounds import cycle_lower_bound, station_lower_bound
+from .integer_times import integer_scale, scaled_down, scaled_up
+from .precedence import check_precedence, task_graph
+from .priority_rules import best_priority_balance
+
+
+def _task(value, n: int, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= int(value) < n:
+        raise ValueError(f"{where}: expected a task index in 0..{n - 1}, got {value!r}")
+    return int(value)
+
+
+def check_zoning(zoning, n: int) -> dict:
+    """Validate ``zoning`` for n tasks; returns {'together', 'apart', 'fixed', 'tools', 'max_tools'}."""
+    if not isinstance(zoning, dict):
+        raise ValueError(f"zoning: expected a dict with keys together/apart/fixed/tools, got {type(zoning).__name__}")
+    unknown = set(zoning) - {"together", "apart", "fixed", "tools"}
+    if unknown:
+        raise ValueError(f"zoning: unknown keys {sorted(unknown)}; expected together, apart, fixed, tools")
+    together = []
+    for g, group in enumerate(zoning.get("together") or []):
+        try:
+            members = [_task(v, n, f"zoning['together'][{g}]") for v in group]
+        except TypeError as exc:
+            raise ValueError(f"zoning['together'][{g}]: expected a list of task indices, got {group!r}") from exc
+        together.append(sorted(set(members)))
+    apart = []
+    for p, pair in enumerate(zoning.get("apart") or []):
+        if not hasattr(pair, "__len__") or len(pair) != 2:
+            raise ValueError(f"zoning['apart'][{p}]: expected a pair (i, j), got {pair!r}")
+        i, j = (_task(v, n, f"zoning['apart'][{p}]") for v in pair)
+        if i == j:
+            raise ValueError(f"zoning['apart'][{p}]: task {i} cannot be kept apart from itself")
+        apart.append((i, j))
+    fixed = {}
+    for task, station in dict(zoning.get("fixed") or {}).items():
+        j = _task(task, n, "zoning['fixed'] key")
+        if isinstance(station, bool) or not isinstance(station, (int, np.integer)) or station < 0:
+            raise ValueError(f"zoning['fixed'][{j}]: expected a station index >= 0, got {station!r}")
+        fixed[j] = int(station)
+    tools = None
+    max_tools = None
+    if zoning.get("tools") is not None:
+        spec = zoning["tools"]
+        if not isinstance(spec, dict) or "tool" not in spec or "max_per_station" not in spec:
+            raise ValueError("zoning['tools']: expected {'tool': [tool id per task], 'max_per_station': k}")
+        tool = list(spec["tool"])
+        if len(tool) != n:
+            raise ValueError(f"zoning['tools']['tool']: expected {n} entries (one per task), got {len(tool)}")
+        k = spec["max_per_station"]
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"zoning['tools']['max_per_station']: expected an integer >= 1, got {k!r}")
+        tools, max_tools = tool, int(k)
+    return {"together": together, "apart": apart, "fixed": fixed, "tools": tools, "max_tools": max_tools}
+
+
+def _respects(station: np.ndarray, z: dict) -> bool:
+    """Whether a balance already meets every zoning rule."""
+    if any(len({int(station[j]) for j in g}) > 1 for g in z["together"]):
+        return False
+    if any(station[i] == station[j] for i, j in z["apart"]):
+        return False
+    if any(station[j] != s for j, s in z["fixed"].items()):
+        return False
+    if z["tools"] is not None:
+        per: dict[int, set] = {}
+        for j, tool in enumerate(z["tools"]):
+            if tool is not None:
+                per.setdefault(int(station[j]), set()).add(str(tool))
+        if any(len(v) > z["max_tools"] for v in per.values()):
+            return False
+    return True
+
+
+def _bins(n: int, window_lo, window_hi, m: int, model: cp_model.CpModel):
+    x = {}
+    for j in range(n):
+        for s in range(int(window_lo[j]), int(window_hi[j]) + 1):
+            x[j, s] = model.NewBoolVar(f"x{j}_{s}")
+    return x
+
+
+def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_limit: float, zoning,
+                seed: int = 0, strong: bool = True):
+    """SALBP-1 (``cycle_time`` given) or SALBP-2 (``stations`` given) with side constraints.
+
+    ``times`` (n,) seconds, validated; returns a :class:`~cyclecore.balancing.salbp.Balance`.
+    Raises ValueError when the zoning admits no balance at all (proven by the solver).
+    """
+    from .salbp import Balance
+
+    n = times.shape[0]
+    z = check_zoning(zoning if zoning is not None else {}, n)
+    arcs = check_precedence(precedence, n)
+    graph = task_graph(times, arcs)
+    extra = [cycle_time] if cycle_time is not None else []
+    scale = integer_scale(np.concatenate([times, np.asarray(extra, dtype=np.float64)]))
+    t_user = scaled_up(times, scale)
+    t_flow = t_user[graph.order]
+    after = graph.after.astype(np.int64)
+    head = (t_flow + after.T @ t_flow)[graph.rank]  # back to user order
+    tail = (t_flow + after @ t_flow)[graph.rank]
+    min_fixed = max(z["fixed"].values(), default=-1) + 1
+
+    model = cp_model.CpModel()
+    hint = None
+    if cycle_time is not None:
+        c = scaled_down(cycle_time, scale)
+        lb = station_lower_bound(t_flow, c, t_flow + after.T @ t_flow, t_flow + after @ t_flow)
+        ub, flow = best_priority_balance(t_flow, graph.arcs, graph.after, c)
+        hint = np.empty(n, dtype=np.int64)
+        hint[graph.order] = flow
+        # side constraints may need more stations than the unconstrained balance; one task per
+        # station always respects together/apart/tools, so n (or the fixed stations) suffices
+        m = max(ub, min_fixed) if _respects(hint, z) else max(n, min_fixed)
+        cap = c
+        if strong:
+            lo = np.maximum(0, -(-head // c) - 1)
+            hi = m - (-(-tail // c))
+        else:
+            lo = np.zeros(n, dtype=np.int64)
+            hi = np.full(n, m - 1, dtype=np.int64)
+        cycle = None
+    else:
+        m = int(stations)
+        if min_fixed > m:
+            raise ValueError(f"zoning['fixed']: a task is fixed to station {min_fixed - 1}, but only {m} stations exist")
+        c_lb = cycle_lower_bound(t_flow, m, t_flow + after.T @ t_flow, t_flow + after @ t_flow)
+        c_ub = int(t_user.sum())
+        cycle = model.NewIntVar(c_lb if strong else int(t_user.max()), c_ub, "cycle")
+        cap = None
+        lo = np.zeros(n, dtype=np.int64)
+        hi = np.full(n, m - 1, dtype=np.int64)
+        if strong:
+            from .salbp import _prepare, _priority_cycle
+
+            line = _prepare(times, precedence)
+            _, flow = _priority_cycle(line, m, c_lb)
+            hint = np.empty(n, dtype=np.int64)
+            hint[graph.order] = flow
+    for j, s in z["fixed"].items():
+        if strong and not (lo[j] <= s <= hi[j]):
+            raise ValueError(
+                f"zoning['fixed'][{j}]: station {s} is outside the stations task {j} can reach "
+                f"with its predecessors and successors ({lo[j]}..{hi[j]})"
+            )
+        lo[j] = hi[j] = s
+    if np.any(lo > hi):
+        j = int(np.flatnonzero(lo > hi)[0])
+        raise ValueError(f"zoning: task {j} has no feasible station (window {lo[j]}..{hi[j]})")
+
+    x = _bins(n, lo, hi, m, model)
+    station = [model.NewIntVar(int(lo[j]), int(hi[j]), f"s{j}") for j in range(n)]
+    for j in range(n):
+        row = [x[j, s] for s in range(lo[j], hi[j] + 1)]
+        model.AddExactlyOne(row)
+        model.Add(station[j] == sum(s * x[j, s] for s in range(lo[j], hi[j] + 1)))
+    for i, j in arcs:
+        model.Add(station[int(i)] <= station[int(j)])
+    used = [model.NewBoolVar(f"used{s}") for s in range(m)] if cycle_time is not None else None
+    for s in range(m):
+        members = [(j, x[j, s]) for j in range(n) if (j, s) in x]
+        if not members:
+            if used is not None:
+                model.Add(used[s] == 0)
+            continue
+        load = sum(int(t_user[j]) * v for j, v in members)
+        if cycle_time is not None:
+            model.Add(load <= cap * used[s])
+        else:
+            model.Add(load <= cycle)
+    if used is not None:
+        if strong:
+            for s in range(m - 1):
+                model.AddImplication(used[s + 1], used[s])  # stations are filled in order
+            model.Add(sum(used) >= max(lb, min_fixed))
+        model.Minimize(sum(used))
+    else:
+        model.Minimize(cycle)
+    for g in z["together"]:
+        for j in g[1:]:
+            model.Add(station[j] == station[g[0]])
+    for i, j in z["apart"]:
+        model.Add(station[i] != station[j])
+    if z["tools"] is not None:
+        kinds = sorted({str(v) for v in z["tools"] if v is not None})
+        for s in range(m):
+            flags = []
+            for kind in kinds:
+                holders = [x[j, s] for j in range(n) if (j, s) in x and z["tools"][j] is not None and str(z["tools"][j]) == kind]
+                if not holders:
+                    continue
+                f = model.NewBoolVar(f"tool{s}_{kind}")
+                for v in holders:
+                    model.AddImplication(v, f)
+                flags.append(f)
+            if len(flags) > z["max_tools"]:
+                model.Add(sum(flags) <= z["max_tools"])
+    if strong and hint is not None:
+        for j in range(n):
+            model.AddHint(station[j], int(hint[j]))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # CP-SAT is deterministic only with a fixed worker count
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.max_deterministic_time = float(time_limit)
+    solver.parameters.max_time_in_seconds = 3.0 * float(time_limit)
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        raise ValueError("zoning: no balance satisfies the cycle time, precedence and zoning together")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"CP-SAT found no balance within time_limit = {time_limit} s")
+    raw = np.array([solver.Value(v) for v in station], dtype=np.int64)
+    # renumber the used stations 0, 1, ... keeping flow order
+    kept, assigned = np.unique(raw, return_inverse=True)
+    if cycle_time is None:
+        assigned = raw  # SALBP-2 keeps all m stations, empty ones included
+    st = np.bincount(assigned, weights=times, minlength=(m if cycle_time is None else len(kept)))
+    proven = status == cp_model.OPTIMAL
+    method = "CP-SAT" + ("" if strong else " (plain model)")
+    if cycle_time is not None:
+        obj = int(len(kept))
+        bound = obj if proven else int(max(lb if strong else 1, math.ceil(solver.BestObjectiveBound() - 1e-9)))
+        return Balance(assigned.astype(np.int64), obj, bound, proven, method, st)
+    obj = float(st.max())
+    bound = obj if proven else float(math.ceil(solver.BestObjectiveBound() - 1e-9)) / scale
+    return Balance(assigned.astype(np.int64), obj, bound, proven, method, st)
