@@ -190,7 +190,8 @@ def _structure_problems(raw: dict) -> list[Problem]:
     problems = []
     for key in raw:
         if key not in PLANT_FIELDS:
-            problems.append(Problem(str(key), f"unknown field (check the spelling); expected {', '.join(PLANT_FIELDS)}"))
+            problems.append(Problem(str(key),
+                                    f"unknown field (check the spelling); expected {', '.join(PLANT_FIELDS)}"))
     if "name" not in raw:
         problems.append(Problem("name", "required field is missing"))
     elif not isinstance(raw["name"], str) or not raw["name"]:
