@@ -1,0 +1,177 @@
+"""Two-machine lines against exact Markov chains built here, for the simulator's own semantics.
+
+Conventions (the mapping to the literature): B is the number of *places between* the machines;
+each machine additionally holds the part it works on, so up to B + 1 parts are downstream of
+machine 1 (B places plus machine 2). Blocking after service: machine 1 keeps a finished part
+until one of those B + 1 positions frees. In Gershwin's (1994) notation the buffer size counts
+differently (his N includes the parts the transfer logic attributes to the machines), so rather
+than translate his closed form we solve the chain of *this* model exactly.
+
+Discrete model (failures='geometric', deterministic cycle tau = 1 s for both machines): at the
+start of each part a machine fails with probability p = tau/MTBF; a repair lasts G whole cycles,
+G ~ Geometric(r = tau/MTTR) on {1, 2, ...}; then the part is processed in one cycle. State at
+whole seconds: machine 1 in {working its last cycle, down, blocked}, n = parts in buffer + machine
+2 in 0..B+1, machine 2 in {working, down} (idle when n = 0).
+
+Continuous model (processing, failures and repairs exponential, operation-dependent): same state,
+as a continuous-time chain.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from cyclecore.linesim import simulate_serial
+
+W, D, BLK, IDLE = "W", "D", "B", "I"
+
+
+def _stationary_dtmc(states, transitions):
+    index = {s: k for k, s in enumerate(states)}
+    P = np.zeros((len(states), len(states)))
+    for s in states:
+        for target, prob in transitions(s):
+            P[index[s], index[target]] += prob
+    assert np.allclose(P.sum(axis=1), 1.0)
+    A = np.vstack([P.T - np.eye(len(states)), np.ones(len(states))])
+    b = np.zeros(len(states) + 1)
+    b[-1] = 1.0
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+def geometric_two_machine_throughput(p1, r1, p2, r2, places):
+    """Parts per cycle of the discrete two-machine line described in the module docstring."""
+    capacity = places + 1
+    states = [(m1, n, m2) for m1 in (W, D, BLK) for n in range(capacity + 1) for m2 in ((IDLE,) if n == 0 else (W, D))
+              if m1 != BLK or n == capacity]
+
+    def transitions(state):
+        m1, n, m2 = state
+        out = []
+        # what each machine does during the cycle
+        m2_options = [((W, "done"), 1.0)] if m2 == W else ([((W, None), r2), ((D, None), 1 - r2)] if m2 == D else [((IDLE, None), 1.0)])
+        m1_options = [((W, "done"), 1.0)] if m1 == W else ([((W, None), r1), ((D, None), 1 - r1)] if m1 == D else [((BLK, "done"), 1.0)])
+        for ((m2_next, m2_event), q2), ((m1_next, m1_event), q1) in itertools.product(m2_options, m1_options):
+            count = n
+            if m2_event == "done":
+                count -= 1
+                m2_next = IDLE
+            branches = [((m1_next, count, m2_next), q1 * q2)]
+            # at the cycle boundary: machine 1 hands its finished part on if a position is free
+            if m1_event == "done":
+                if count < capacity:
+                    branches = [((W, count + 1, m2_next), q1 * q2 * (1 - p1)), ((D, count + 1, m2_next), q1 * q2 * p1)]
+                else:
+                    branches = [((BLK, count, m2_next), q1 * q2)]
+            # machine 2, if empty, starts the next part (failure draw at the start)
+            for (a, c, b), q in branches:
+                if b == IDLE and c > 0:
+                    out += [((a, c, W), q * (1 - p2)), ((a, c, D), q * p2)]
+                else:
+                    out.append(((a, c, b), q))
+        return out
+
+    pi = _stationary_dtmc(states, transitions)
+    return sum(prob for prob, s in zip(pi, states) if s[2] == W)
+
+
+def exponential_two_machine_throughput(mu1, lam1, rho1, mu2, lam2, rho2, places):
+    """Parts per second of the continuous two-machine line (rates in 1/s)."""
+    capacity = places + 1
+    states = [(m1, n, m2) for m1 in (W, D, BLK) for n in range(capacity + 1) for m2 in ((IDLE,) if n == 0 else (W, D))
+              if m1 != BLK or n == capacity]
+    index = {s: k for k, s in enumerate(states)}
+    Q = np.zeros((len(states), len(states)))
+
+    def add(src, dst, rate):
+        Q[index[src], index[dst]] += rate
+
+    for s in states:
+        m1, n, m2 = s
+        if m1 == W:
+            if n < capacity:
+                add(s, (W, n + 1, W if n == 0 else m2), mu1)
+            else:
+                add(s, (BLK, n, m2), mu1)
+            add(s, (D, n, m2), lam1)
+        elif m1 == D:
+            add(s, (W, n, m2), rho1)
+        if m2 == W:
+            if m1 == BLK:
+                add(s, (W, n, W), mu2)  # a part leaves, the blocked one moves in
+            else:
+                add(s, (m1, n - 1, W if n > 1 else IDLE), mu2)
+            add(s, (m1, n, D), lam2)
+        elif m2 == D:
+            add(s, (m1, n, W), rho2)
+    Q -= np.diag(Q.sum(axis=1))
+    A = np.vstack([Q.T, np.ones(len(states))])
+    b = np.zeros(len(states) + 1)
+    b[-1] = 1.0
+    pi = np.linalg.lstsq(A, b, rcond=None)[0]
+    return mu2 * sum(prob for prob, s in zip(pi, states) if s[2] == W)
+
+
+def test_markov_chains_reduce_to_known_cases():
+    # no failures, deterministic: one part per cycle; exponential tandem with no failures and B = 0:
+    # known result 1 / (1/mu1 + 1/mu2 - 1/(mu1 + mu2)) for two machines, blocking, no buffer
+    assert geometric_two_machine_throughput(0.0, 1.0, 0.0, 1.0, 0) == pytest.approx(1.0)
+    mu1, mu2 = 1.0, 1.5
+    expected = 1.0 / (1 / mu1 + 1 / mu2 - 1 / (mu1 + mu2))
+    assert exponential_two_machine_throughput(mu1, 0.0, 1.0, mu2, 0.0, 1.0, 0) == pytest.approx(expected)
+    # a single machine with failures: efficiency r / (r + p)
+    assert geometric_two_machine_throughput(0.1, 0.3, 0.0, 1.0, 50) == pytest.approx(0.3 / 0.4, rel=1e-3)
+
+
+GEOMETRIC_CASES = [
+    # p1, r1, p2, r2, B   (equal efficiencies in the first three)
+    (0.01, 0.1, 0.01, 0.1, 0),
+    (0.01, 0.1, 0.01, 0.1, 5),
+    (0.02, 0.2, 0.01, 0.1, 3),
+    (0.005, 0.05, 0.02, 0.1, 10),
+    (0.05, 0.3, 0.01, 0.05, 2),
+    (0.002, 0.01, 0.004, 0.04, 20),
+]
+
+
+@pytest.mark.parametrize("p1, r1, p2, r2, places", GEOMETRIC_CASES)
+def test_two_machine_geometric_line_matches_exact_throughput(p1, r1, p2, r2, places):
+    exact = geometric_two_machine_throughput(p1, r1, p2, r2, places) * 3600.0
+    result = simulate_serial([1.0, 1.0], [places], [1 / p1, 1 / p2], [1 / r1, 1 / r2], hours=100, replications=10,
+                             seed=11, failures="geometric", warmup_hours=2)
+    low, high = result.ci99_per_hour
+    assert low <= exact <= high, (exact, result.ci99_per_hour)
+    assert high - low < 0.03 * exact  # the interval is tight enough to mean something
+
+
+EXPONENTIAL_CASES = [
+    # cycle1, cycle2, mtbf1, mttr1, mtbf2, mttr2, B
+    (1.0, 1.0, 100.0, 10.0, 100.0, 10.0, 0),
+    (1.0, 1.1, 50.0, 5.0, 80.0, 12.0, 3),
+    (1.2, 1.0, 200.0, 30.0, 60.0, 6.0, 8),
+    (1.0, 1.0, 30.0, 3.0, 30.0, 3.0, 1),
+]
+
+
+@pytest.mark.parametrize("c1, c2, f1, r1, f2, r2, places", EXPONENTIAL_CASES)
+def test_two_machine_exponential_line_matches_exact_ctmc(c1, c2, f1, r1, f2, r2, places):
+    exact = exponential_two_machine_throughput(1 / c1, 1 / f1, 1 / r1, 1 / c2, 1 / f2, 1 / r2, places) * 3600.0
+    result = simulate_serial([c1, c2], [places], [f1, f2], [r1, r2], hours=40, replications=10, seed=5,
+                             processing="exponential", failures="exponential", warmup_hours=2)
+    low, high = result.ci99_per_hour
+    assert low <= exact <= high, (exact, result.ci99_per_hour)
+    assert high - low < 0.03 * exact
+
+
+def test_two_machine_exponential_line_with_time_clock_on_event_loop_matches_ctmc_when_always_busy():
+    # with B large and machine 2 far slower, machine 2 is never starved: busy and time clocks coincide for it,
+    # and machine 1 never fails (MTBF inf); the event loop must then reproduce the same CTMC
+    exact = exponential_two_machine_throughput(1.0, 0.0, 1.0, 1 / 3.0, 1 / 60.0, 1 / 6.0, 30) * 3600.0
+    result = simulate_serial([1.0, 3.0], [30], [np.inf, 60.0], [1.0, 6.0], hours=40, replications=10, seed=3,
+                             processing="exponential", failure_clock="time", warmup_hours=2)
+    assert result.kernel == "event-loop"
+    low, high = result.ci99_per_hour
+    assert low <= exact <= high, (exact, result.ci99_per_hour)
