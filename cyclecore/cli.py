@@ -72,6 +72,34 @@ def analyze(
 
 
 @app.command()
+def plant(
+    plant_file: Annotated[Optional[Path], typer.Argument(help="plant file (.yaml or .json)", show_default=False)] = None,
+    example: ExampleOpt = None,
+    target: Annotated[Optional[float], typer.Option(help="plant target in products/week", min=0.001)] = None,
+    as_json: JsonOpt = False,
+):
+    """Capacity of a plant of parallel line designs, and which designs fall short of a target."""
+    from cyclecore.examples import example_path
+    from cyclecore.plant import analyze_plant, load_plant
+
+    if (plant_file is None) == (example is None):
+        _fail("give either a PLANT file or --example NAME (the example must have a plant.yaml)")
+    try:
+        path = example_path(example).parent / "plant.yaml" if example else plant_file
+        if example and not path.is_file():
+            _fail(f"example {example!r} is a single line, not a plant; try --example module-plant")
+        result = analyze_plant(load_plant(path), target=target)
+    except LineFileError as error:
+        _fail(str(error))
+    except KeyError as error:
+        _fail(str(error.args[0]))
+    if as_json:
+        _emit_json(result.to_dict())
+    else:
+        typer.echo(str(result))
+
+
+@app.command()
 def examples():
     """List the bundled example lines."""
     from cyclecore.examples import EXAMPLES

@@ -41,3 +41,18 @@ def test_non_positive_target_is_rejected_before_any_work():
     result = runner.invoke(app, ["analyze", "--example", "tutorial", "--target", "0"])
     assert result.exit_code == 2
     assert "--target" in result.output
+
+
+def test_plant_sums_the_copies_of_every_line_design():
+    result = runner.invoke(app, ["plant", "--example", "module-plant", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    plant = cyclecore.load_plant(cyclecore.example_path("module-plant").parent / "plant.yaml")
+    expected = sum(p.line.identical_lines * cyclecore.analyze(p.line).units_per_week for p in plant.lines)
+    assert data["units_per_week"] == expected
+
+
+def test_plant_command_refuses_a_single_line_example():
+    result = runner.invoke(app, ["plant", "--example", "tutorial"])
+    assert result.exit_code == 2
+    assert "not a plant" in result.output
