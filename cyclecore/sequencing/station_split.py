@@ -291,25 +291,26 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
 
     candidates = []
     if given is not None:
-        candidates.append((_timing(station, given), "initial", given))
+        candidates.append(("initial", given))
     greedy = greedy_split(station)
     if greedy is not None:
-        candidates.append((_timing(station, greedy), "greedy", greedy))
-    # OR-Tools starts from the best split known so far.
-    warm = min(candidates, key=lambda c: (c[0][1], float(c[0][0].sum())))[2] if candidates else None
+        candidates.append(("greedy", greedy))
+    # OR-Tools starts from the fresh greedy split (a given split stays a candidate of its own,
+    # so a poor start cannot trap the search near it).
+    warm = greedy if greedy is not None else given
     remaining = 0.5 * time_limit - (time.perf_counter() - started)
     found = _ortools_split(station, warm, max(remaining, 0.01))
     if found is not None:
-        candidates.append((_timing(station, found), "ortools-gls", found))
-    if not candidates:
-        raise ValueError("robot_matrices: no split found whose routes avoid forbidden (inf) arcs")
+        candidates.append(("ortools-gls", found))
+    kicks = split_kicks(time_limit, n, k, len(candidates))
+    scored = []
+    for method, routes in candidates:
+        scored.append((_timing(station, routes), method, routes))
+        polished = polish_split(station.times, station.process, station.reach, routes, pred_start,
+                                preds, kicks=kicks, seed=seed)
+        scored.append((_timing(station, polished), method + "+local-search", polished))
     # Slowest robot first, then the sum of cycles; the earlier candidate wins a tie.
-    (cycles, cycle), method, routes = min(candidates, key=lambda c: (c[0][1], float(c[0][0].sum())))
-    polished = polish_split(station.times, station.process, station.reach, routes, pred_start,
-                            preds, kicks=split_kicks(time_limit, n, k), seed=seed)
-    p_cycles, p_cycle = _timing(station, polished)
-    if (p_cycle, float(p_cycles.sum())) < (cycle, float(cycles.sum())):
-        cycles, cycle, routes, method = p_cycles, p_cycle, polished, method + "+local-search"
+    (cycles, cycle), method, routes = min(scored, key=lambda c: (c[0][1], float(c[0][0].sum())))
     if not np.isfinite(cycle):
         raise ValueError("robot_matrices: no split found whose routes avoid forbidden (inf) arcs")
     return _result(routes, cycles, cycle, False, method)
@@ -333,10 +334,11 @@ def _check_initial(station: _Station, initial_routes) -> list[list[int]]:
     return routes
 
 
-def split_kicks(time_limit: float, n: int, k: int) -> int:
-    """Fixed kick count for the split's local search: about a third of the time limit on the
-    reference machine, independent of the machine actually running it."""
-    return int(min(2000, max(20, SPLIT_KICK_RATE * time_limit / max(n, 1) ** 3 / max(k, 1))))
+def split_kicks(time_limit: float, n: int, k: int, starts: int) -> int:
+    """Fixed kick count per start for the split's local search: together about a third of the
+    time limit on the reference machine, independent of the machine actually running it."""
+    rate = SPLIT_KICK_RATE * time_limit / max(n, 1) ** 3 / max(k, 1) / max(starts, 1)
+    return int(min(2000, max(20, rate)))
 
 
 def _result(routes, cycles, cycle, proven, method) -> Split:
