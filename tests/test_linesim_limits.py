@@ -57,14 +57,12 @@ def test_deterministic_line_fills_the_buffer_before_its_bottleneck_and_empties_t
     assert s2.starved == pytest.approx(4.0 / 12.0, abs=1e-4)
 
 
-@pytest.mark.parametrize("kernel", ["max-plus", "event-loop"])
-def test_parallel_machines_without_failures_multiply_a_stations_rate(kernel):
-    if kernel == "max-plus":
-        pytest.skip("parallel machines need the event loop")
+def test_parallel_machines_without_failures_multiply_a_stations_rate():
     cycle = np.array([20.0, 50.0, 30.0, 25.0])
     parallel = np.array([1, 3, 2, 1])
     hours = 10.0
-    result = simulate_serial(cycle, [1, 2, 1], np.inf, 0.0, hours, replications=1, parallel=parallel, kernel=kernel)
+    result = simulate_serial(cycle, [1, 2, 1], np.inf, 0.0, hours, replications=1, parallel=parallel)
+    assert result.kernel == "event-loop"
     rate = (parallel / cycle).min()
     assert abs(result.units - hours * 3600.0 * rate) <= parallel.max()
 

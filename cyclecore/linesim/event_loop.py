@@ -204,7 +204,7 @@ def _time_moves_on(f, s, t, t0, t1, station, first, count, operators):
 @njit(cache=True, nogil=True)
 def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_clock, bypass_after,
                    manual_rate, operators, states, clock, station):
-    """One replication. Returns (units in the window, parts completed in total)."""
+    """One replication. Returns (units finished in the window, parts finished since time 0)."""
     n = len(cycle)
     t0 = clock[T0]
     t1 = clock[T1]

@@ -67,7 +67,7 @@ def _serve_with_failures(states, station, i, start, w, up_kind, up, rep, uptime_
 
 @njit(cache=True, nogil=True)
 def run_max_plus(cycle, places, work_model, up_kind, up, rep, states, clock, station):
-    """One replication. Returns (units in the window, parts completed in total)."""
+    """One replication. Returns (units finished in the window, parts finished since time 0)."""
     n = len(cycle)
     t0 = clock[T0]
     t1 = clock[T1]
@@ -85,6 +85,7 @@ def run_max_plus(cycle, places, work_model, up_kind, up, rep, states, clock, sta
     exit_head = np.zeros(max(n - 1, 1), dtype=np.int64)
     exit_len = np.zeros(max(n - 1, 1), dtype=np.int64)
     units = 0
+    completed = 0
     k = 0
     while True:
         arrival = -np.inf  # unlimited supply in front of station 0
@@ -129,8 +130,10 @@ def run_max_plus(cycle, places, work_model, up_kind, up, rep, states, clock, sta
             previous[i] = leave
             station[i, KNOWN] = leave
             arrival = leave
-        if t0 < arrival <= t1:
-            units += 1
+        if arrival <= t1:
+            completed += 1
+            if arrival > t0:
+                units += 1
         k += 1
         if k % SWEEP_EVERY == 0:
             advance_bottleneck(clock, station, settled_until(station, t1))
@@ -142,5 +145,5 @@ def run_max_plus(cycle, places, work_model, up_kind, up, rep, states, clock, sta
             exit_head[b] = (exit_head[b] + 1) % ring
             exit_len[b] -= 1
     close_timeline(clock, station, n - 1)
-    return units, k
+    return units, completed
 
