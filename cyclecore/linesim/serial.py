@@ -25,7 +25,7 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
                     failures="exponential", processing="deterministic", failure_clock="busy",
                     warmup_hours=None, parallel=None, bypass_after_s=None, bypass_cycle_s=None,
                     bypass_operators=None, planned_downtime=0.0, weibull_shape=1.5, lognormal_sigma=0.5,
-                    kernel="auto", executor=None) -> SerialLineResult:
+                    kernel="auto", executor=None, progress=None) -> SerialLineResult:
     """Simulate a serial line with finite buffers, failures and manual bypass.
 
     cycle_s (n,) automatic cycle time per station, s. buffer_places (n-1,) places between station i
@@ -40,7 +40,8 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
     bypass) at bypass_cycle_s (n,) with bypass_operators (n,). planned_downtime: share of calendar
     time the whole line is stopped (frozen). kernel: 'auto' picks max-plus when it is exact.
     executor: anything with ``map`` (e.g. a ThreadPoolExecutor) to spread replications; results
-    are identical whichever runs them.
+    are identical whichever runs them. progress: called as ``progress(done, total)`` after each
+    replication.
     """
     spec = build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, failures=failures, processing=processing,
                       failure_clock=failure_clock, parallel=parallel, bypass_after_s=bypass_after_s,
@@ -61,8 +62,14 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
 
     t0 = 3600.0 * float(warmup_hours)
     t1 = t0 + 3600.0 * hours * (1.0 - planned_downtime)
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress: expected a callable progress(done, total) or None, got {progress!r}")
     run = partial(_replication, spec, chosen, int(seed), t0, t1)
-    outcomes = list(executor.map(run, range(replications)) if executor is not None else map(run, range(replications)))
+    outcomes = []
+    for outcome in (executor.map(run, range(replications)) if executor is not None else map(run, range(replications))):
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(len(outcomes), int(replications))
     return _summarise(spec, outcomes, hours, float(warmup_hours), int(replications), int(seed), chosen, t1 - t0)
 
 

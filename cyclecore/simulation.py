@@ -1,0 +1,174 @@
+"""Simulate a Line: its throughput with failures, buffers, blocking, starving and manual bypass.
+
+The deterministic analysis gives each station's cycle (the slowest process); this adds the least
+lucky one. The Line is turned into the plain arrays of :func:`cyclecore.linesim.simulate_serial`
+(cycle per station from :func:`cyclecore.evaluate.analyze`, MTBF/MTTR, buffer places, parallel
+copies, manual bypass) and the calendar turns throughput per hour into units per week.
+
+Calendar convention: a week is ``shifts_per_day x hours_per_shift x days_per_week`` calendar hours
+of shift time; planned downtime stops the whole line with everything frozen (so do the hours
+outside shifts), so simulated running time is the production hours of the calendar.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from cyclecore.evaluate import analyze
+from cyclecore.line import Line
+from cyclecore.linesim import SerialLineResult, simulate_serial
+
+
+@dataclass(frozen=True)
+class StationSimulation:
+    """One station over the simulated weeks (shares of running time; operator-hours per week)."""
+
+    name: str
+    cycle_s: float
+    parallel: int
+    working: float
+    blocked: float
+    starved: float
+    failed: float
+    bypassed: float
+    bottleneck_share: float  # share of time it is the momentary bottleneck (active period method)
+    operator_hours_per_week: float
+
+
+@dataclass(frozen=True)
+class BufferSimulation:
+    """The places after a station: how full they were."""
+
+    after: str
+    places: int
+    mean_level: float
+    empty_share: float
+    full_share: float
+
+
+@dataclass(frozen=True)
+class LineSimulation:
+    """Outcome of :func:`simulate`: units per week with confidence intervals, per station and buffer."""
+
+    line: str
+    weeks: float
+    replications: int
+    seed: int
+    hours_per_week: float
+    units_per_week: float
+    ci95_units_per_week: tuple[float, float] | None
+    ci99_units_per_week: tuple[float, float] | None
+    products_per_week: float          # the plant: identical lines / units per product
+    deterministic_units_per_week: float  # no failures, from the deterministic analysis
+    bottleneck_active_period: str
+    bottleneck_arrow: str
+    stations: tuple[StationSimulation, ...]
+    buffers: tuple[BufferSimulation, ...]
+    serial: SerialLineResult          # the plain-array result behind these numbers
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable dictionary."""
+        return json.loads(json.dumps(asdict(self)))
+
+    def __str__(self) -> str:
+        lines = [f"Line {self.line}: simulated {self.replications} x {self.weeks:g} week(s) (seed {self.seed})",
+                 f"  units/week      {self.units_per_week:,.0f}   (deterministic, no failures: "
+                 f"{self.deterministic_units_per_week:,.0f})"]
+        if self.ci99_units_per_week is not None:
+            lo, hi = self.ci99_units_per_week
+            lines.append(f"  99% CI          [{lo:,.0f}, {hi:,.0f}]")
+        lines.append(f"  products/week   {self.products_per_week:,.1f} (plant)")
+        lines.append(f"  bottleneck      {self.bottleneck_active_period} (active period), "
+                     f"{self.bottleneck_arrow} (arrow method)")
+        width = max(len(s.name) for s in self.stations)
+        lines.append(f"  {'station':{width}s}  cycle s  working  blocked  starved   failed bypassed  bottleneck")
+        for s in self.stations:
+            lines.append(f"  {s.name:{width}s}  {s.cycle_s:7.2f}  {s.working:7.1%}  {s.blocked:7.1%}  {s.starved:7.1%}"
+                         f"  {s.failed:7.1%} {s.bypassed:7.1%}  {s.bottleneck_share:10.1%}")
+        for b in self.buffers:
+            if b.places:
+                lines.append(f"  buffer after {b.after}: {b.places} places, mean {b.mean_level:.2f}, "
+                             f"empty {b.empty_share:.0%}, full {b.full_share:.0%}")
+        return "\n".join(lines)
+
+
+def line_arrays(line: Line) -> dict:
+    """The plain arrays :func:`simulate_serial` needs for ``line`` (SI units)."""
+    analysis = analyze(line)
+    stations = line.stations
+    never = [s.reliability is None for s in stations]
+    after = [s.manual_bypass.after_min * 60.0 if s.manual_bypass else np.nan for s in stations]
+    return dict(
+        cycle_s=np.array([c.cycle_s for c in analysis.stations]),
+        buffer_places=np.array([s.buffer_after for s in stations[:-1]], dtype=np.int64),
+        mtbf_s=np.array([np.inf if n else s.reliability.mtbf_s for s, n in zip(stations, never)]),
+        mttr_s=np.array([0.0 if n else s.reliability.mttr_s for s, n in zip(stations, never)]),
+        parallel=np.array([s.parallel for s in stations], dtype=np.int64),
+        bypass_after_s=np.array(after),
+        bypass_cycle_s=np.array([s.manual_bypass.cycle_time_s if s.manual_bypass else np.nan for s in stations]),
+        bypass_operators=np.array([s.manual_bypass.operators if s.manual_bypass else 0.0 for s in stations]),
+    )
+
+
+def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,
+             failures: str = "exponential", failure_clock: str = "busy", warmup_hours: float | None = None,
+             executor=None) -> LineSimulation:
+    """Simulate ``line`` for ``weeks`` of its calendar, ``replications`` times, from ``seed``.
+
+    Same line and seed give the same numbers, bit for bit. ``progress(done, total)`` is called
+    after each replication. ``warmup_hours`` (running hours before counting) defaults to 10% of
+    the simulated production hours. See :func:`cyclecore.linesim.simulate_serial` for the rest.
+    """
+    if not isinstance(line, Line):
+        raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")
+    if isinstance(weeks, bool) or not isinstance(weeks, (int, float)) or not (math.isfinite(weeks) and weeks > 0):
+        raise ValueError(f"weeks: got {weeks!r}, expected a finite number of weeks > 0")
+    calendar = line.calendar
+    hours_per_week = calendar.shifts_per_day * calendar.hours_per_shift * calendar.days_per_week
+    hours = weeks * hours_per_week
+    if warmup_hours is None:
+        warmup_hours = 0.1 * hours * (1.0 - calendar.planned_downtime)
+    arrays = line_arrays(line)
+    serial = simulate_serial(**arrays, hours=hours, replications=replications, seed=seed, failures=failures,
+                             failure_clock=failure_clock, warmup_hours=warmup_hours,
+                             planned_downtime=calendar.planned_downtime, executor=executor, progress=progress)
+    names = [s.name for s in line.stations]
+    per_week = hours_per_week
+
+    def scale(ci):
+        return None if ci is None else (ci[0] * per_week, ci[1] * per_week)
+
+    stations = tuple(
+        StationSimulation(
+            name=name, cycle_s=float(arrays["cycle_s"][i]), parallel=int(arrays["parallel"][i]),
+            working=shares.working, blocked=shares.blocked, starved=shares.starved, failed=shares.failed,
+            bypassed=shares.bypassed, bottleneck_share=serial.bottleneck.momentary_share[i],
+            operator_hours_per_week=serial.operator_hours[i] / weeks)
+        for i, (name, shares) in enumerate(zip(names, serial.stations)))
+    buffers = tuple(
+        BufferSimulation(after=names[j], places=len(levels) - 1,
+                         mean_level=float(sum(k * share for k, share in enumerate(levels))),
+                         empty_share=levels[0], full_share=levels[-1])
+        for j, levels in enumerate(serial.buffer_levels))
+    units_per_week = serial.throughput_per_hour * per_week
+    return LineSimulation(
+        line=line.name,
+        weeks=float(weeks),
+        replications=serial.replications,
+        seed=serial.seed,
+        hours_per_week=hours_per_week,
+        units_per_week=units_per_week,
+        ci95_units_per_week=scale(serial.ci95_per_hour),
+        ci99_units_per_week=scale(serial.ci99_per_hour),
+        products_per_week=line.products_per_week(units_per_week),
+        deterministic_units_per_week=analyze(line).units_per_week,
+        bottleneck_active_period=names[serial.bottleneck.active_period],
+        bottleneck_arrow=names[serial.bottleneck.arrow],
+        stations=stations,
+        buffers=buffers,
+        serial=serial,
+    )
