@@ -176,3 +176,12 @@ def test_one_robot_split_is_its_best_route_over_move_and_process_time():
     assert split.proven_optimal
     assert split.station_cycle == pytest.approx(
         oracle_station_cycle(matrices, process, [(2, 5)]), rel=1e-12)
+
+
+def test_split_is_repeatable_for_a_seed():
+    rng = np.random.default_rng(77)
+    matrices, process = random_station(rng, 20, 2)
+    first = split_tasks(matrices, process, [(1, 2), (3, 4)], time_limit=1.0, seed=3)
+    second = split_tasks(matrices, process, [(1, 2), (3, 4)], time_limit=1.0, seed=3)
+    assert [r.tolist() for r in first.routes] == [r.tolist() for r in second.routes]
+    assert first.station_cycle == second.station_cycle

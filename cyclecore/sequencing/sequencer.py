@@ -7,12 +7,14 @@ Up to ``exact_up_to`` tasks the subset DP proves the optimum. Above that, three 
    double-bridge kicks) for a fixed number of kicks scaled from the time limit, so this stage
    is deterministic and machine-independent;
 3. OR-Tools guided local search warm-started from that route, with the matrix registered
-   natively, stopping after a fixed number of solutions or at the remaining time, whichever
-   comes first; its route is kept only if strictly shorter.
+   natively, stopping after a number of solutions fixed by the time limit and the size, or at
+   the remaining time, whichever comes first; its route is kept only if strictly shorter.
 
-Determinism: stages 1–2 depend only on the input and ``seed``. Stage 3 is deterministic as long
-as it reaches its solution count before the time limit; on a slower machine the time limit may
-stop it earlier (the result is then never worse than stage 2's).
+Determinism: stages 1–2 depend only on the input and ``seed``; their budgets are counts, not
+clock time. Stage 3's solution count is sized to take about a third of the time limit on this
+project's 2-core reference machine, so the count ends it and the result is bit-for-bit
+repeatable; only on a machine several times slower can the clock stop it first (the result is
+then never worse than stage 2's, but may differ).
 """
 
 from __future__ import annotations
@@ -28,11 +30,16 @@ from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_t
 from cyclecore.sequencing.route import Route, route_cost
 from cyclecore.sequencing.routing import ortools_route
 
-# Kicks per (second of time limit x task^2): about 40% of the limit on this project's 2-core
-# reference machine; a fixed count keeps the stage independent of the machine's speed.
-KICK_RATE = 2e7
+# Kick budget: the iterated local search manages about 3.5e7 / m^2 kicks per second for m >= 30
+# tasks (at most ~45,000/s for small m) on this project's 2-core reference machine; the budget
+# below is about a third of the time limit there. A count, not a clock, keeps it repeatable.
+KICK_RATE = 1.2e7
+SMALL_KICK_RATE = 1.5e4
 MIN_KICKS, MAX_KICKS = 50, 50_000
-ORTOOLS_SOLUTIONS = 100
+# OR-Tools stops after this many solutions per (second x task^2), at most 200: about a third of
+# the time limit here, so the solution count, not the clock, normally ends the search.
+ORTOOLS_SOLUTION_RATE = 2e5
+MIN_SOLUTIONS, MAX_SOLUTIONS = 10, 200
 
 
 def check_time_limit(time_limit, name: str = "time_limit") -> float:
@@ -52,7 +59,13 @@ def check_seed(seed, name: str = "seed") -> int:
 
 
 def kick_budget(time_limit: float, n_tasks: int) -> int:
-    return int(min(MAX_KICKS, max(MIN_KICKS, KICK_RATE * time_limit / max(n_tasks, 1) ** 2)))
+    rate = min(KICK_RATE / max(n_tasks, 1) ** 2, SMALL_KICK_RATE)
+    return int(min(MAX_KICKS, max(MIN_KICKS, rate * time_limit)))
+
+
+def ortools_solutions(time_limit: float, n_tasks: int) -> int:
+    rate = ORTOOLS_SOLUTION_RATE * time_limit / max(n_tasks, 1) ** 2
+    return int(min(MAX_SOLUTIONS, max(MIN_SOLUTIONS, rate)))
 
 
 def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
@@ -90,7 +103,8 @@ def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
 
     remaining = time_limit - (time.perf_counter() - started)
     if remaining > 0.01 and tour.n_tasks >= 2:
-        found = ortools_route(tour, best, remaining, solution_limit=ORTOOLS_SOLUTIONS)
+        found = ortools_route(tour, best, remaining,
+                              solution_limit=ortools_solutions(time_limit, tour.n_tasks))
         if found is not None:
             found = polish(tour, found)
             found_cost = route_cost(weights, found)

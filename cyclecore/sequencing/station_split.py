@@ -14,8 +14,10 @@ per robot, solved by OR-Tools:
   time across robots.
 
 A greedy list schedule (tasks in precedence order, each to the robot that would finish it
-earliest) is both the warm start and a fallback. Whatever OR-Tools returns is re-timed with
-:mod:`cyclecore.sequencing.station_timing` in float seconds, and the best split is kept.
+earliest) is the warm start. The greedy split, OR-Tools' split and any split the caller already
+has are each polished by :mod:`cyclecore.sequencing.station_local_search`, re-timed with
+:mod:`cyclecore.sequencing.station_timing` in float seconds, and the best is kept. Small
+stations are enumerated exactly instead (:mod:`cyclecore.sequencing.station_exact`).
 """
 
 from __future__ import annotations
@@ -36,8 +38,12 @@ from cyclecore.sequencing.station_local_search import polish_split
 from cyclecore.sequencing.station_timing import predecessor_lists, station_timing
 
 SPAN_WEIGHT = 100  # the slowest robot dominates; total motion only breaks ties
-ORTOOLS_SOLUTIONS = 2000
-SPLIT_KICK_RATE = 5e6
+# OR-Tools stops after this many solutions (or at half the time limit). Guided local search on
+# the span objective slows down unpredictably as it goes (300 solutions can take 0.6 s or 5 s),
+# so a modest count that normally ends the search first keeps results repeatable; the
+# deterministic local search that follows does the fine work.
+ORTOOLS_SOLUTIONS = 100
+SPLIT_KICK_RATE = 4e6  # a kick costs ~3.5e-8 s x n^3 x k on the reference machine
 
 
 @dataclass(frozen=True)
@@ -252,9 +258,10 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     the rest idle), e.g. the split before a robot was added; the result is never slower.
 
     Timing semantics: :mod:`cyclecore.sequencing.station_timing`. Returns a :class:`Split`.
-    Determinism: the exact, greedy and local-search stages depend only on input and seed; the
-    OR-Tools stage stops after a fixed number of solutions or at half the time limit, whichever
-    comes first, so on a slow machine the time limit can change its (and hence the) result.
+    Determinism: the exact, greedy and local-search stages depend only on input and seed (their
+    budgets are counts); the OR-Tools stage stops after a solution count sized to fit in half
+    the time limit on the reference machine, or at half the time limit, whichever comes first —
+    so results repeat bit for bit unless a slower (or busy) machine hits the clock first.
     """
     started = time.perf_counter()
     time_limit = check_time_limit(time_limit)
@@ -338,7 +345,7 @@ def split_kicks(time_limit: float, n: int, k: int, starts: int) -> int:
     """Fixed kick count per start for the split's local search: together about a third of the
     time limit on the reference machine, independent of the machine actually running it."""
     rate = SPLIT_KICK_RATE * time_limit / max(n, 1) ** 3 / max(k, 1) / max(starts, 1)
-    return int(min(2000, max(20, rate)))
+    return int(min(2000, max(2, rate)))
 
 
 def _result(routes, cycles, cycle, proven, method) -> Split:
