@@ -23,6 +23,11 @@ Event semantics, per machine:
 Simultaneous events are handled one by one; states are recorded only when time moves on, so a
 zero-length wait never breaks an active period (as in the max-plus path). Per-stream draws happen
 in the same order as in the max-plus path, so the two agree part for part where both apply.
+
+For speed, per-station parameters travel as one table (Numba pays an atomic reference-count pair
+per array argument of a call it does not inline), parts are moved only around the station where
+an event happened (spreading while something moves), and only stations touched since the last
+event time are re-recorded.
 """
 
 from __future__ import annotations
@@ -33,9 +38,9 @@ from numba import njit
 from .durations import GEOMETRIC, fails_this_cycle, sample, work_content
 from .random_streams import PROCESSING, REPAIR, UPTIME
 from .timeline import (
-    SWEEP_EVERY,
-    BLOCKED, BYPASSED, FAILED, KNOWN, LEVEL, OPERATOR_S, STARVED, T0, T1, WORKING, advance_bottleneck,
-    buffer_change, close_timeline, mark_active, mark_waiting, overlap, record_state, settled_until,
+    BLOCKED, BYPASSED, FAILED, KNOWN, LEVEL, OPERATOR_S, STARVED, SWEEP_EVERY, T0, T1, WORKING,
+    advance_bottleneck, buffer_change, close_timeline, mark_active, mark_waiting, overlap, record_state,
+    settled_until,
 )
 
 COMPLETE = 0
@@ -43,7 +48,10 @@ FAIL = 1
 BYPASS = 2
 REPAIR_END = 3
 
-# machine arrays, columns of the float table ``f`` and the int table ``s``
+# per-station parameter table ``p``
+(_CYCLE, _UP_A, _UP_B, _UP_MEAN, _REP_A, _REP_B, _REP_MEAN, _BYPASS_AFTER, _MANUAL_RATE, _OPERATORS, _PLACES,
+ _FIRST, _COUNT) = range(13)
+# machine tables: floats ``f`` and integers ``s``
 _WORK_LEFT, _WORK_MARK, _RATE, _UPTIME, _NEXT_FAIL, _REPAIR_END, _BYPASS_AT, _FINISHED, _SEG_START, _NEXT = range(10)
 _HAS_PART, _DONE, _DOWN, _MANUAL, _SEG_STATE, _KIND, _STAGE = range(7)
 
@@ -106,25 +114,25 @@ def _schedule(f, s, m, busy_clock):
 
 
 @njit(cache=True)
-def _fail(f, s, m, t, states, i, up_kind, rep, bypass_after):
+def _fail(f, s, m, t, states, i, up_kind, p):
     s[m, _DOWN] = 1
-    r = sample(states, i, REPAIR, up_kind, rep[i, 0], rep[i, 1], rep[i, 2])
+    r = sample(states, i, REPAIR, up_kind, p[i, _REP_A], p[i, _REP_B], p[i, _REP_MEAN])
     f[m, _REPAIR_END] = t + r
-    f[m, _BYPASS_AT] = t + bypass_after[i] if bypass_after[i] < r else np.inf
+    f[m, _BYPASS_AT] = t + p[i, _BYPASS_AFTER] if p[i, _BYPASS_AFTER] < r else np.inf
 
 
 @njit(cache=True)
-def _start(f, s, m, t, states, i, cycle, work_model, up_kind, up, rep, bypass_after, manual_rate):
+def _start(f, s, m, t, states, i, work_model, up_kind, p):
     s[m, _HAS_PART] = 1
     s[m, _DONE] = 0
-    f[m, _WORK_LEFT] = work_content(states, i, PROCESSING, work_model, cycle[i])
+    f[m, _WORK_LEFT] = work_content(states, i, PROCESSING, work_model, p[i, _CYCLE])
     f[m, _WORK_MARK] = t
     if s[m, _MANUAL] == 1:
-        f[m, _RATE] = manual_rate[i]
+        f[m, _RATE] = p[i, _MANUAL_RATE]
     else:
         f[m, _RATE] = 1.0
-        if up_kind == GEOMETRIC and fails_this_cycle(states, i, UPTIME, up[i, 0]):
-            _fail(f, s, m, t, states, i, up_kind, rep, bypass_after)
+        if up_kind == GEOMETRIC and fails_this_cycle(states, i, UPTIME, p[i, _UP_A]):
+            _fail(f, s, m, t, states, i, up_kind, p)
 
 
 @njit(cache=True)
@@ -138,58 +146,72 @@ def _earliest_blocked(f, s, first, count):
 
 
 @njit(cache=True)
-def _settle(f, s, t, t0, t1, station, first, count, places, states, cycle, work_model, up_kind, up, rep,
-            bypass_after, manual_rate, busy_clock):
-    """Move parts until nothing can move at time t."""
-    n = len(first)
+def _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, busy_clock, around):
+    """Move parts until nothing can move at time t, starting around stage ``around`` and spreading
+    upstream (a freed machine or place) and downstream (a new part) while something moves."""
+    n = p.shape[0]
+    lo = max(around - 1, 0)
+    hi = min(around + 1, n - 1)
     changed = True
     while changed:
         changed = False
-        for i in range(n - 1, -1, -1):
-            for m in range(first[i], first[i] + count[i]):
+        for i in range(hi, lo - 1, -1):
+            first = int(p[i, _FIRST])
+            count = int(p[i, _COUNT])
+            for m in range(first, first + count):
                 if s[m, _HAS_PART] == 1 or not _can_work(s, m):
                     continue
                 if i > 0:
                     if station[i - 1, LEVEL] > 0:
                         buffer_change(station, i - 1, t, -1, t0, t1)
                     else:
-                        u = _earliest_blocked(f, s, first[i - 1], count[i - 1])
+                        u = _earliest_blocked(f, s, int(p[i - 1, _FIRST]), int(p[i - 1, _COUNT]))
                         if u < 0:
                             continue
                         s[u, _HAS_PART] = 0
                         s[u, _DONE] = 0
                         _schedule(f, s, u, busy_clock)
-                _start(f, s, m, t, states, i, cycle, work_model, up_kind, up, rep, bypass_after, manual_rate)
+                    dirty[i - 1] = 1
+                    if i - 1 < lo:
+                        lo = i - 1
+                _start(f, s, m, t, states, i, work_model, up_kind, p)
                 _schedule(f, s, m, busy_clock)
+                dirty[i] = 1
                 changed = True
             if i < n - 1:
-                while station[i, LEVEL] < places[i]:
-                    u = _earliest_blocked(f, s, first[i], count[i])
+                while station[i, LEVEL] < p[i, _PLACES]:
+                    u = _earliest_blocked(f, s, first, count)
                     if u < 0:
                         break
                     buffer_change(station, i, t, 1, t0, t1)
                     s[u, _HAS_PART] = 0
                     s[u, _DONE] = 0
                     _schedule(f, s, u, busy_clock)
+                    dirty[i] = 1
                     changed = True
+                    if i + 1 > hi:
+                        hi = i + 1
 
 
 @njit(cache=True)
-def _time_moves_on(f, s, t, t0, t1, station, first, count, operators):
-    """Record machine states and station activity that held up to time t."""
-    n = len(first)
-    for i in range(n):
+def _time_moves_on(f, s, t, t0, t1, station, p, dirty):
+    """Record the states that held up to time t of the stations touched since the last time."""
+    for i in range(p.shape[0]):
+        if dirty[i] == 0:
+            continue
+        dirty[i] = 0
         active = False
-        weight = 1.0 / count[i]
-        for m in range(first[i], first[i] + count[i]):
+        first = int(p[i, _FIRST])
+        count = int(p[i, _COUNT])
+        for m in range(first, first + count):
             state = _state(s, m)
             key = state + 5 * s[m, _MANUAL]
             if key != s[m, _SEG_STATE]:
                 old = s[m, _SEG_STATE]
                 if old >= 0:
-                    record_state(station, i, old % 5, f[m, _SEG_START], t, weight, t0, t1)
+                    record_state(station, i, old % 5, f[m, _SEG_START], t, 1.0 / count, t0, t1)
                     if old >= 5 and t > f[m, _SEG_START]:
-                        station[i, OPERATOR_S] += operators[i] * overlap(f[m, _SEG_START], t, t0, t1)
+                        station[i, OPERATOR_S] += p[i, _OPERATORS] * overlap(f[m, _SEG_START], t, t0, t1)
                 s[m, _SEG_STATE] = key
                 f[m, _SEG_START] = t
             if state != BLOCKED and state != STARVED:
@@ -198,7 +220,6 @@ def _time_moves_on(f, s, t, t0, t1, station, first, count, operators):
             mark_active(station, i, t, t1)
         else:
             mark_waiting(station, i, t, t0, t1)
-        station[i, KNOWN] = t
 
 
 @njit(cache=True, nogil=True)
@@ -208,15 +229,28 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
     n = len(cycle)
     t0 = clock[T0]
     t1 = clock[T1]
-    first = np.zeros(n, dtype=np.int64)
-    count = parallel.astype(np.int64)
-    for i in range(1, n):
-        first[i] = first[i - 1] + count[i - 1]
-    machines = first[n - 1] + count[n - 1]
+    p = np.zeros((n, 13))
+    machines = 0
+    for i in range(n):
+        p[i, _CYCLE] = cycle[i]
+        p[i, _UP_A] = up[i, 0]
+        p[i, _UP_B] = up[i, 1]
+        p[i, _UP_MEAN] = up[i, 2]
+        p[i, _REP_A] = rep[i, 0]
+        p[i, _REP_B] = rep[i, 1]
+        p[i, _REP_MEAN] = rep[i, 2]
+        p[i, _BYPASS_AFTER] = bypass_after[i]
+        p[i, _MANUAL_RATE] = manual_rate[i]
+        p[i, _OPERATORS] = operators[i]
+        p[i, _PLACES] = places[i] if i < n - 1 else 0.0
+        p[i, _FIRST] = machines
+        p[i, _COUNT] = parallel[i]
+        machines += parallel[i]
     f = np.zeros((machines, 10))
     s = np.zeros((machines, 7), dtype=np.int64)
+    dirty = np.ones(n, dtype=np.int64)
     for i in range(n):
-        for m in range(first[i], first[i] + count[i]):
+        for m in range(int(p[i, _FIRST]), int(p[i, _FIRST] + p[i, _COUNT])):
             s[m, _STAGE] = i
             s[m, _SEG_STATE] = -1
             f[m, _RATE] = 1.0
@@ -233,8 +267,8 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
     completed = 0
     steps = 0
     t = 0.0
-    _settle(f, s, t, t0, t1, station, first, count, places, states, cycle, work_model, up_kind, up, rep,
-            bypass_after, manual_rate, busy_clock)
+    for i in range(n - 1, -1, -1):
+        _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, busy_clock, i)
     while True:
         m = 0
         for j in range(1, machines):
@@ -242,14 +276,17 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
                 m = j
         when = f[m, _NEXT]
         if when > t:
-            _time_moves_on(f, s, t, t0, t1, station, first, count, operators)
+            _time_moves_on(f, s, t, t0, t1, station, p, dirty)
             steps += 1
             if steps % SWEEP_EVERY == 0:
+                for i in range(n):
+                    station[i, KNOWN] = t
                 advance_bottleneck(clock, station, settled_until(station, t1))
             if when > t1:
                 break
             t = when
         i = s[m, _STAGE]
+        dirty[i] = 1
         kind = s[m, _KIND]
         if kind == COMPLETE:
             if s[m, _MANUAL] == 0 and busy_clock:
@@ -270,12 +307,12 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
                 else:
                     f[m, _WORK_LEFT] -= t - f[m, _WORK_MARK]
             f[m, _NEXT_FAIL] = np.inf
-            _fail(f, s, m, t, states, i, up_kind, rep, bypass_after)
+            _fail(f, s, m, t, states, i, up_kind, p)
         elif kind == BYPASS:
             s[m, _MANUAL] = 1
             f[m, _BYPASS_AT] = np.inf
             f[m, _WORK_MARK] = t
-            f[m, _RATE] = manual_rate[i]
+            f[m, _RATE] = p[i, _MANUAL_RATE]
         else:  # REPAIR_END
             if s[m, _MANUAL] == 1 and s[m, _HAS_PART] == 1 and s[m, _DONE] == 0:
                 f[m, _WORK_LEFT] -= (t - f[m, _WORK_MARK]) * f[m, _RATE]
@@ -290,12 +327,12 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
                 f[m, _UPTIME] = u
                 f[m, _NEXT_FAIL] = t + u
         _schedule(f, s, m, busy_clock)
-        _settle(f, s, t, t0, t1, station, first, count, places, states, cycle, work_model, up_kind, up, rep,
-                bypass_after, manual_rate, busy_clock)
+        _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, busy_clock, i)
     for m in range(machines):
         i = s[m, _STAGE]
         old = s[m, _SEG_STATE]
-        record_state(station, i, old % 5, f[m, _SEG_START], t1, 1.0 / count[i], t0, t1)
+        count = p[i, _COUNT]
+        record_state(station, i, old % 5, f[m, _SEG_START], t1, 1.0 / count, t0, t1)
         if old >= 5:
             station[i, OPERATOR_S] += operators[i] * overlap(f[m, _SEG_START], t1, t0, t1)
     close_timeline(clock, station, n - 1)

@@ -49,7 +49,6 @@ BLOCKED = 1
 STARVED = 2
 FAILED = 3
 BYPASSED = 4
-STATES = ("working", "blocked", "starved", "failed", "bypassed")
 QUEUE = 4096
 SWEEP_EVERY = 64  # parts or event times between bottleneck sweeps: amortises the sweep's set-up
 
