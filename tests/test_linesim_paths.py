@@ -103,3 +103,28 @@ def test_single_replication_has_no_confidence_interval():
     result = simulate_serial(**_line(1, stations=3), hours=5, replications=1, seed=0)
     assert result.ci95_per_hour is None and result.ci99_per_hour is None
     assert "CI" not in str(result)
+
+
+@pytest.mark.parametrize("kernel", ["max-plus", "event-loop"])
+def test_memory_does_not_grow_with_the_number_of_parts(kernel):
+    # every array the kernels allocate is counted by Numba's runtime: a run 100x longer makes
+    # exactly as many allocations (rolling arrays, no per-part storage)
+    from numba.core.runtime import _nrt_python, rtsys
+
+    line = _line(2)
+    simulate_serial(**line, hours=1.0, replications=1, kernel=kernel)  # compile / load the cache first
+    was_enabled = _nrt_python.memsys_stats_enabled()
+    _nrt_python.memsys_enable_stats()
+    try:
+        counts = []
+        for hours in (1.0, 100.0):
+            before = rtsys.get_allocation_stats()
+            result = simulate_serial(**line, hours=hours, replications=1, kernel=kernel)
+            after = rtsys.get_allocation_stats()
+            counts.append((after.alloc - before.alloc, result.parts_simulated))
+    finally:
+        if not was_enabled:
+            _nrt_python.memsys_disable_stats()
+    (short_allocs, short_parts), (long_allocs, long_parts) = counts
+    assert long_parts > 50 * short_parts
+    assert long_allocs == short_allocs
