@@ -96,9 +96,10 @@ class LineSimulation:
         return "\n".join(lines)
 
 
-def line_arrays(line: Line) -> dict:
-    """The plain arrays :func:`simulate_serial` needs for ``line`` (SI units)."""
-    analysis = analyze(line)
+def line_arrays(line: Line, analysis=None) -> dict:
+    """The plain arrays :func:`simulate_serial` needs for ``line`` (SI units); ``analysis`` is
+    :func:`cyclecore.evaluate.analyze` of the line when the caller already has it."""
+    analysis = analysis if analysis is not None else analyze(line)
     stations = line.stations
     never = [s.reliability is None for s in stations]
     after = [s.manual_bypass.after_min * 60.0 if s.manual_bypass else np.nan for s in stations]
@@ -125,14 +126,15 @@ def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int =
     """
     if not isinstance(line, Line):
         raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")
-    if isinstance(weeks, bool) or not isinstance(weeks, (int, float)) or not (math.isfinite(weeks) and weeks > 0):
+    if isinstance(weeks, bool) or not isinstance(weeks, (int, float, np.integer, np.floating)) or not (math.isfinite(weeks) and weeks > 0):
         raise ValueError(f"weeks: got {weeks!r}, expected a finite number of weeks > 0")
     calendar = line.calendar
     hours_per_week = calendar.shifts_per_day * calendar.hours_per_shift * calendar.days_per_week
     hours = weeks * hours_per_week
     if warmup_hours is None:
         warmup_hours = 0.1 * hours * (1.0 - calendar.planned_downtime)
-    arrays = line_arrays(line)
+    analysis = analyze(line)
+    arrays = line_arrays(line, analysis)
     serial = simulate_serial(**arrays, hours=hours, replications=replications, seed=seed, failures=failures,
                              failure_clock=failure_clock, warmup_hours=warmup_hours,
                              planned_downtime=calendar.planned_downtime, executor=executor, progress=progress)
@@ -165,7 +167,7 @@ def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int =
         ci95_units_per_week=scale(serial.ci95_per_hour),
         ci99_units_per_week=scale(serial.ci99_per_hour),
         products_per_week=line.products_per_week(units_per_week),
-        deterministic_units_per_week=analyze(line).units_per_week,
+        deterministic_units_per_week=analysis.units_per_week,
         bottleneck_active_period=names[serial.bottleneck.active_period],
         bottleneck_arrow=names[serial.bottleneck.arrow],
         stations=stations,

@@ -45,6 +45,8 @@ def _call(**changes):
     (dict(hours=np.inf), "hours"),
     (dict(hours="1"), "hours"),
     (dict(warmup_hours=-1.0), "warmup_hours"),
+    (dict(warmup_hours=True), "warmup_hours"),
+    (dict(progress="yes"), "progress"),
     (dict(planned_downtime=1.0), "planned_downtime"),
     (dict(planned_downtime=-0.1), "planned_downtime"),
     (dict(replications=0), "replications"),

@@ -50,9 +50,9 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
     hours = _positive("hours", hours)
     if warmup_hours is None:
         warmup_hours = 0.1 * hours
-    if not (isinstance(warmup_hours, (int, float)) and math.isfinite(warmup_hours) and warmup_hours >= 0):
+    if not (_is_number(warmup_hours) and math.isfinite(warmup_hours) and warmup_hours >= 0):
         raise ValueError(f"warmup_hours: got {warmup_hours!r}, expected a finite number >= 0")
-    if not (isinstance(planned_downtime, (int, float)) and 0.0 <= planned_downtime < 1.0):
+    if not (_is_number(planned_downtime) and 0.0 <= planned_downtime < 1.0):
         raise ValueError(f"planned_downtime: got {planned_downtime!r}, expected a share 0 <= x < 1")
     if isinstance(replications, bool) or not isinstance(replications, (int, np.integer)) or replications < 1:
         raise ValueError(f"replications: got {replications!r}, expected a whole number >= 1")
@@ -73,9 +73,12 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
     return _summarise(spec, outcomes, hours, float(warmup_hours), int(replications), int(seed), chosen, t1 - t0)
 
 
+def _is_number(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+
+
 def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not (math.isfinite(value) and value > 0):
+    if not (_is_number(value) and math.isfinite(value) and value > 0):
         raise ValueError(f"{name}: got {value!r}, expected a finite number > 0")
     return float(value)
 
