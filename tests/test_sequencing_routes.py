@@ -224,3 +224,26 @@ def test_tool_change_time_lands_only_on_arcs_between_different_tools():
 def test_a_route_with_no_tasks_stays_home():
     route = best_route(np.zeros((1, 1)))
     assert route.order.tolist() == [0, 0] and route.cost == 0.0 and route.proven_optimal
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ortools_model_alone_finds_the_optimum_with_precedence_and_alternatives(seed):
+    # The OR-Tools stage on its own (no warm start, no polish): its precedence dimension and
+    # disjunctions must describe the same problem as the brute force.
+    from cyclecore.sequencing.inputs import build_tour
+    from cyclecore.sequencing.routing import ortools_route
+
+    rng = np.random.default_rng(400 + seed)
+    groups = [[2 * t - 1, 2 * t] for t in range(1, 6)]
+    times = random_cell(rng, 10, asymmetric=True)
+    times[0, 3] = np.inf
+    precedence = [(1, 4), (3, 2), (5, 1)]
+    expected_cost, _ = brute_force_route(times, precedence, groups)
+
+    order = ortools_route(build_tour(times, precedence, groups), None, 0.3)
+
+    task_of = {v: t for t, g in enumerate(groups, start=1) for v in g}
+    assert follows(order, precedence, task_of.get)
+    assert sorted(task_of[int(v)] for v in order[1:-1]) == [1, 2, 3, 4, 5]
+    cost = sum(times[a, b] for a, b in zip(order[:-1], order[1:]))
+    assert cost == pytest.approx(expected_cost, rel=1e-9)

@@ -185,3 +185,24 @@ def test_split_is_repeatable_for_a_seed():
     second = split_tasks(matrices, process, [(1, 2), (3, 4)], time_limit=1.0, seed=3)
     assert [r.tolist() for r in first.routes] == [r.tolist() for r in second.routes]
     assert first.station_cycle == second.station_cycle
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_ortools_split_model_alone_matches_brute_force(seed, monkeypatch):
+    # The OR-Tools vehicle model on its own, from its own first solution and with a longer
+    # search than split_tasks gives it: per-robot matrices, span cost, reach and cross-robot
+    # precedence must describe the brute-force problem.
+    from cyclecore.sequencing import station_split
+    from cyclecore.sequencing.station_split import _check_station, _ortools_split, _timing
+
+    monkeypatch.setattr(station_split, "ORTOOLS_SOLUTIONS", 2000)
+
+    rng = np.random.default_rng(600 + seed)
+    matrices, process = random_station(rng, 5, 2, reach_radius=2.4)
+    precedence = [(1, 2), (4, 3)]
+    station = _check_station(matrices, process, precedence)
+
+    routes = _ortools_split(station, None, 5.0)
+
+    _, cycle = _timing(station, routes)
+    assert cycle == pytest.approx(oracle_station_cycle(matrices, process, precedence), rel=1e-6)
