@@ -22,7 +22,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from cyclecore.sequencing.inputs import Tour, build_tour, check_time_matrix
+from cyclecore.sequencing.inputs import Tour, build_tour
 from cyclecore.sequencing.route import Route, route_cost
 
 
@@ -379,5 +379,3 @@ def improve_route(time_matrix, order, precedence=(), *, alternatives=None) -> Ro
     out = polish(problem, start)
     return Route(out, route_cost(problem.times, out), False, "local-search")
 
-
-__all__ = ["improve_route", "check_time_matrix"]

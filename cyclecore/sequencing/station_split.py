@@ -9,7 +9,8 @@ per robot, solved by OR-Tools:
   (``AddDimensionWithVehicleTransits``) whose cumul at a task is the time it starts and whose
   slack lets a robot wait;
 * a global span cost on that dimension, so the objective is the slowest robot's return home;
-* reach by removing the robots that cannot reach a task from its vehicle variable; a forbidden arc costs more than the horizon;
+* reach by removing the robots that cannot reach a task from its vehicle variable; a forbidden
+  arc takes longer than the horizon, so no feasible route uses it;
 * precedence ``start(j) >= start(i) + process_time[i]`` on the shared dimension, so it holds in
   time across robots.
 
@@ -37,7 +38,7 @@ from cyclecore.sequencing.station_exact import MAX_EXACT_SPLITS, exact_split, sp
 from cyclecore.sequencing.station_local_search import polish_split
 from cyclecore.sequencing.station_timing import predecessor_lists, station_timing
 
-SPAN_WEIGHT = 100  # the slowest robot dominates; total motion only breaks ties
+SPAN_WEIGHT = 100  # slowest robot's return home, weighed against the sum of all arc times
 # OR-Tools stops after this many solutions (or at half the time limit). Guided local search on
 # the span objective slows down unpredictably as it goes (300 solutions can take 0.6 s or 5 s),
 # so a modest count that normally ends the search first keeps results repeatable; the
