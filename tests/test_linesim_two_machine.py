@@ -3,9 +3,11 @@
 Conventions (the mapping to the literature): B is the number of *places between* the machines;
 each machine additionally holds the part it works on, so up to B + 1 parts are downstream of
 machine 1 (B places plus machine 2). Blocking after service: machine 1 keeps a finished part
-until one of those B + 1 positions frees. In Gershwin's (1994) notation the buffer size counts
-differently (his N includes the parts the transfer logic attributes to the machines), so rather
-than translate his closed form we solve the chain of *this* model exactly.
+until one of those B + 1 positions frees. We solve the chain of *this* model exactly, and also
+Gershwin's deterministic two-machine line ("Manufacturing Systems Engineering", 1994, sec. 3.2) in
+his own conventions (machine states change first, then the buffer; machine 1 is blocked when
+n = N, machine 2 starved when n = 0; only operational machines fail). The two are the same model
+with N = B + 2: Gershwin's buffer level counts the B places and the parts inside both machines.
 
 Discrete model (failures='geometric', deterministic cycle tau = 1 s for both machines): at the
 start of each part a machine fails with probability p = tau/MTBF; a repair lasts G whole cycles,
@@ -115,6 +117,29 @@ def exponential_two_machine_throughput(mu1, lam1, rho1, mu2, lam2, rho2, places)
     return mu2 * sum(prob for prob, s in zip(pi, states) if s[2] == W)
 
 
+def gershwin_two_machine_throughput(p1, r1, p2, r2, capacity):
+    """Parts per cycle of Gershwin's deterministic two-machine line with buffer size N = capacity."""
+    states = [(n, a1, a2) for n in range(capacity + 1) for a1 in (0, 1) for a2 in (0, 1)]
+    flows = {}
+
+    def transitions(state):
+        n, a1, a2 = state
+        up1 = [(1, 1.0)] if n == capacity else [(1, 1 - p1), (0, p1)]  # blocked machines cannot fail
+        up2 = [(1, 1.0)] if n == 0 else [(1, 1 - p2), (0, p2)]  # starved machines cannot fail
+        m1 = up1 if a1 == 1 else [(1, r1), (0, 1 - r1)]
+        m2 = up2 if a2 == 1 else [(1, r2), (0, 1 - r2)]
+        out = []
+        for (b1, q1), (b2, q2) in itertools.product(m1, m2):
+            produced = b2 == 1 and n > 0
+            level = n + (b1 == 1 and n < capacity) - produced
+            out.append(((level, b1, b2), q1 * q2))
+            flows[state] = flows.get(state, 0.0) + (q1 * q2 if produced else 0.0)
+        return out
+
+    pi = _stationary_dtmc(states, transitions)
+    return sum(prob * flows[s] for prob, s in zip(pi, states))
+
+
 def test_markov_chains_reduce_to_known_cases():
     # no failures, deterministic: one part per cycle; exponential tandem with no failures and B = 0:
     # known result 1 / (1/mu1 + 1/mu2 - 1/(mu1 + mu2)) for two machines, blocking, no buffer
@@ -135,6 +160,13 @@ GEOMETRIC_CASES = [
     (0.05, 0.3, 0.01, 0.05, 2),
     (0.002, 0.01, 0.004, 0.04, 20),
 ]
+
+
+@pytest.mark.parametrize("p1, r1, p2, r2, places", GEOMETRIC_CASES)
+def test_our_discrete_model_is_gershwins_with_two_more_buffer_positions(p1, r1, p2, r2, places):
+    ours = geometric_two_machine_throughput(p1, r1, p2, r2, places)
+    assert gershwin_two_machine_throughput(p1, r1, p2, r2, places + 2) == pytest.approx(ours, rel=1e-9)
+    assert gershwin_two_machine_throughput(p1, r1, p2, r2, places + 1) != pytest.approx(ours, rel=1e-4)
 
 
 @pytest.mark.parametrize("p1, r1, p2, r2, places", GEOMETRIC_CASES)
