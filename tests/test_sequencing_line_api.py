@@ -100,3 +100,18 @@ def test_line_level_errors_name_the_argument():
         split_station(line, name, robots=9)
     with pytest.raises(ValueError, match="line: expected a cyclecore Line"):
         sequence({"stations": []})
+
+
+@pytest.mark.slow
+def test_whole_body_shop_resequenced_no_robot_slower_and_line_faster(request):
+    # Opt-in: all 72 robots, about 20 s on the reference machine.
+    if "slow" not in (request.config.option.markexpr or "") or "not slow" in request.config.option.markexpr:
+        pytest.skip("whole body shop: opt in with -m slow")
+    line = cyclecore.load_example("body-shop")
+
+    report = sequence(line, time_limit=0.1)
+
+    assert len(report.robots) == sum(len(s.robots) for s in line.stations)
+    assert all(r.cycle_after_s <= r.cycle_before_s for r in report.robots)
+    assert report.robot_time_saved_s > 0
+    assert cyclecore.analyze(report.line).line_cycle_s <= cyclecore.analyze(line).line_cycle_s
