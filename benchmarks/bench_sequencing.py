@@ -9,6 +9,10 @@ Groups:
   run (40,000 kicks) and of every route either solver returned in this session — and cyclecore
   must be at least as close in its tenth of the time, so the time ratio is a like-for-like
   speed-up.
+* ``route-polish-60`` — the inner loop of the plan search: improve a given 60-spot route to a
+  local optimum. cyclecore's Numba ``improve_route`` (2-opt / or-opt) against OR-Tools' own local
+  search from the same start (native matrix, greedy descent, no metaheuristic); both costs are
+  reported.
 * ``split-60x3`` — 60 spots shared by 3 robots with reach limits and precedence, 2 s limit for
   both: cyclecore's ``split_tasks`` against the textbook OR-Tools multi-vehicle model (Python
   transit callbacks, global span cost, no warm start). Reports each station cycle (re-timed by
@@ -22,7 +26,7 @@ import numpy as np
 import pytest
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from cyclecore.sequencing import best_route, split_tasks
+from cyclecore.sequencing import best_route, improve_route, split_tasks
 from cyclecore.sequencing.inputs import build_tour
 from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
 from cyclecore.sequencing.route import route_cost
@@ -114,6 +118,54 @@ def test_sequencing_cyclecore(benchmark, n_spots):
     if n_spots not in _PEER_COST:  # the peer's benchmark was deselected: run it once, untimed
         _PEER_COST[n_spots] = plain_ortools_route(times, PEER_TIME_LIMIT)
     assert route.cost <= _PEER_COST[n_spots] + 1e-9
+
+
+def ortools_descent(times: np.ndarray, order: np.ndarray) -> float:
+    """OR-Tools at its fastest for polishing: native matrix, warm start, greedy descent."""
+    n = times.shape[0]
+    manager = pywrapcp.RoutingIndexManager(n, 1, 0)
+    model = pywrapcp.RoutingModel(manager)
+    transit = model.RegisterTransitMatrix(np.rint(times * 1e6).astype(np.int64).tolist())
+    model.SetArcCostEvaluatorOfAllVehicles(transit)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    params.time_limit.FromNanoseconds(int(10e9))
+    model.CloseModelWithParameters(params)
+    start = model.ReadAssignmentFromRoutes([[int(v) for v in order[1:-1]]], True)
+    solution = model.SolveFromAssignmentWithParameters(start, params)
+    index, route = model.Start(0), [0]
+    while not model.IsEnd(index):
+        index = solution.Value(model.NextVar(index))
+        route.append(manager.IndexToNode(index))
+    return route_cost(times, route)
+
+
+def _polish_start(n_spots: int):
+    times = weld_cell(n_spots, seed=1000 + n_spots)
+    order = np.concatenate([[0], np.random.default_rng(n_spots).permutation(np.arange(1, n_spots + 1)), [0]])
+    return times, order
+
+
+def test_route_polish_60_ortools_descent_peer(benchmark):
+    times, order = _polish_start(60)
+    benchmark.group = "route-polish-60"
+    benchmark.extra_info["role"] = "peer"
+    benchmark.extra_info["items"] = 60
+    cost = benchmark.pedantic(ortools_descent, args=(times, order), rounds=3, iterations=1)
+    benchmark.extra_info["cost_s"] = round(cost, 4)
+    benchmark.extra_info["start_cost_s"] = round(route_cost(times, order), 4)
+
+
+def test_route_polish_60_numba(benchmark):
+    times, order = _polish_start(60)
+    improve_route(times, order)  # compile outside the timing
+    benchmark.group = "route-polish-60"
+    benchmark.extra_info["role"] = "cyclecore"
+    benchmark.extra_info["items"] = 60
+    route = benchmark.pedantic(improve_route, args=(times, order), rounds=5, iterations=1)
+    benchmark.extra_info["cost_s"] = round(route.cost, 4)
+    benchmark.extra_info["start_cost_s"] = round(route_cost(times, order), 4)
+    assert route.cost < route_cost(times, order)
 
 
 def split_station(n_spots: int = 60, k: int = 3, seed: int = 7):
