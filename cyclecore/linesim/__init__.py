@@ -18,6 +18,11 @@ Modules, one idea each:
 - :mod:`.bottleneck`      active period and arrow methods
 - :mod:`.confidence`      Student t intervals over replications
 - :mod:`.serial`          :func:`simulate_serial`, the plain-array entry point
+
+Developer note: the kernels are compiled with ``cache=True``. Numba re-validates a cached
+function only against its own source file, so after changing a helper module (``timeline``,
+``durations``, ``random_streams``) delete ``cyclecore/linesim/__pycache__/*.nb[ic]`` — a kernel
+cached against the old helper would otherwise run stale code.
 """
 
 from .bottleneck import Bottleneck

@@ -18,7 +18,8 @@ bottleneck is the station whose current uninterrupted active period is the longe
 active period is only known once it ends, so periods wait in a small per-station queue and a sweep
 attributes time up to the earliest moment at which every station's status is settled. Memory is
 bounded: if a queue fills (a station has an active period longer than ``QUEUE`` periods of
-another), its oldest period is dropped and ``approximations`` counts it.
+another), its oldest period is dropped and counted (``SerialLineResult.bottleneck_approximations``).
+Equal period lengths keep the current bottleneck; a re-election picks the lowest station index.
 
 Buffer levels (parts on the places between two stations, not counting parts inside machines)
 are accumulated as a time-weighted histogram.
@@ -27,8 +28,8 @@ The timeline is two plain float arrays. Numba's small helpers are only cheap whe
 arrays (every array argument costs an atomic reference-count pair when the call is not inlined),
 so nearly everything lives in one row per station:
 
-- ``clock``   (6,): window start t0, window end t1, sweep position, (unused), current momentary
-  bottleneck and the length of its active period;
+- ``clock``   (5,): window start t0, window end t1, sweep position, current momentary bottleneck
+  and the length of its active period;
 - ``station`` (n, LEVELS + B_max + 1): shares of the five states (machine-seconds), operator-seconds,
   the open active period's start (NaN = none), known-until time, momentary-bottleneck seconds,
   total and count of active periods ending in the window, the queue of closed periods (head,
@@ -53,7 +54,7 @@ QUEUE = 4096
 SWEEP_EVERY = 64  # parts or event times between bottleneck sweeps: amortises the sweep's set-up
 
 # clock columns
-T0, T1, SWEEP, _UNUSED, BEST, BEST_LENGTH = range(6)
+T0, T1, SWEEP, BEST, BEST_LENGTH = range(5)
 # station columns (0..4 are the states)
 (OPERATOR_S, OPEN_START, KNOWN, BOTTLENECK_S, PERIOD_TOTAL, PERIOD_COUNT, Q_HEAD, Q_LEN, COVER_END,
  COVER_LENGTH, NEXT_CHANGE, DROPPED, LEVEL, MARK) = range(5, 19)
@@ -71,7 +72,7 @@ def new_timeline(stations: int, buffer_places: np.ndarray, t0: float, t1: float)
     station[:, COVER_END] = np.nan
     station[:, COVER_LENGTH] = -1.0
     station[:, NEXT_CHANGE] = np.inf
-    return Timeline(clock=np.array([t0, t1, 0.0, 0.0, -1.0, -1.0]), station=station)
+    return Timeline(clock=np.array([t0, t1, 0.0, -1.0, -1.0]), station=station)
 
 
 def buffer_levels(station: np.ndarray, buffer: int, places: int) -> np.ndarray:
