@@ -71,6 +71,70 @@ def analyze(
         typer.echo(str(result))
 
 
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                   help="write the changed line here (.yaml or .json)")]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="solver time per robot or station, s", min=0.01)]
+SeedOpt = Annotated[int, typer.Option(help="random seed of the searches", min=0)]
+
+
+def _report_change(report, output: Optional[Path], as_json: bool) -> None:
+    from cyclecore.io import save_line
+
+    if output is not None:
+        if output.suffix.lower() not in (".yaml", ".yml", ".json"):
+            _fail(f"--output: expected a .yaml, .yml or .json file name, got {output}")
+        save_line(report.line, output)  # whole file or nothing
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        typer.echo(str(report))
+        if output is not None:
+            typer.echo(f"new line written to {output}")
+
+
+@app.command()
+def sequence(
+    line: LineArg = None,
+    example: ExampleOpt = None,
+    station: Annotated[Optional[str], typer.Option(help="only this station (default: all)")] = None,
+    time_limit: TimeLimitOpt = 1.0,
+    seed: SeedOpt = 0,
+    output: OutputOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Shorten robot paths: re-order each robot's tasks (and IK configurations), before/after."""
+    from cyclecore.sequencing.line_api import sequence as run
+
+    loaded = _load(line, example)
+    try:
+        report = run(loaded, station=station, time_limit=time_limit, seed=seed)
+    except ValueError as error:
+        _fail(str(error))
+    _report_change(report, output, as_json)
+
+
+@app.command()
+def split(
+    line: LineArg = None,
+    example: ExampleOpt = None,
+    station: Annotated[str, typer.Option(help="the station to split")] = ...,
+    robots: Annotated[int, typer.Option(help="total robots in the station afterwards (extra ones go to its robot_slots)")] = ...,
+    time_limit: TimeLimitOpt = 5.0,
+    seed: SeedOpt = 0,
+    output: OutputOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Add robots at a choke point: share a station's tasks over k robots, before/after."""
+    from cyclecore.sequencing.line_api import split_station
+
+    loaded = _load(line, example)
+    try:
+        report = split_station(loaded, station, robots, time_limit=time_limit, seed=seed)
+    except ValueError as error:
+        _fail(str(error))
+    _report_change(report, output, as_json)
+
+
 @app.command()
 def plant(
     plant_file: Annotated[Optional[Path], typer.Argument(help="plant file (.yaml or .json)", show_default=False)] = None,

@@ -56,3 +56,36 @@ def test_plant_command_refuses_a_single_line_example():
     result = runner.invoke(app, ["plant", "--example", "tutorial"])
     assert result.exit_code == 2
     assert "not a plant" in result.output
+
+
+def test_sequence_writes_a_line_whose_analysis_matches_the_report(tmp_path):
+    output = tmp_path / "resequenced.yaml"
+    result = runner.invoke(app, ["sequence", "--example", "tutorial", "--time-limit", "0.2",
+                                 "--output", str(output), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    new = cyclecore.analyze(cyclecore.load_line(output))
+    for station in report["stations"]:
+        assert new.station(station["station"]).cycle_s == station["cycle_after_s"]
+        assert station["cycle_after_s"] <= station["cycle_before_s"]
+
+
+def test_split_adds_robots_at_slots_and_never_slows_the_station(tmp_path):
+    output = tmp_path / "split.json"
+    result = runner.invoke(app, ["split", "--example", "tutorial", "--station", "ST20", "--robots", "2",
+                                 "--time-limit", "0.5", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    line = cyclecore.load_line(output)
+    assert len(line.station("ST20").robots) == 2
+    before = cyclecore.analyze(cyclecore.load_example("tutorial")).station("ST20").cycle_s
+    assert cyclecore.analyze(line).station("ST20").cycle_s <= before
+
+
+def test_split_bad_requests_are_user_errors_and_write_nothing(tmp_path):
+    output = tmp_path / "never.yaml"
+    for args in (["--station", "NOPE", "--robots", "2"], ["--station", "ST20", "--robots", "0"],
+                 ["--station", "ST20", "--robots", "9"]):
+        result = runner.invoke(app, ["split", "--example", "tutorial", *args, "--output", str(output)])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+    assert not output.exists()
