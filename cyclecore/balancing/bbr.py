@@ -19,8 +19,13 @@ available task could be added — leaving a fitting task out never helps the sta
   fewest stations it was reached with; reaching it again with as many or more stations is pruned.
   Many different station sequences end in the same set of placed tasks, so this collapses the
   tree into a much smaller graph.
-* Order: depth first, children with the least idle time first, so the first dive is Hoffmann's
-  heuristic (the fullest station first) and good incumbents come early.
+* Order: cyclic best-first search (CBFS). Open states are kept per number of closed stations,
+  best first by total idle time so far; the search expands the best state of station count 0,
+  then of 1, 2, ... and wraps around. Each sweep is a dive, so incumbents come early as in depth-
+  first search, yet every sweep restarts from the best unexplored states of every depth instead of
+  getting stuck below one bad early station.
+* Loads are generated lazily, a batch at a time: a state with millions of maximal loads (long
+  stations of short tasks) is resumed later from where its enumeration stopped.
 
 The kernel is deterministic; only the wall-clock limit can stop it at a run-dependent point, in
 which case it reports that the incumbent is not proven (``node_limit`` gives a reproducible cut).
@@ -30,10 +35,12 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, objmode
+from numba.typed import List
 
 PROVEN = 0
 TIME_LIMIT = 1
 NODE_LIMIT = 2
+MEMORY_LIMIT = 3
 
 _ONE = np.uint64(1)
 
@@ -144,18 +151,243 @@ def _ceil(a, b):
 
 
 @njit(cache=True)
+def _expand(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w2, w3, tail_stations,
+            cur, k, m_max, resume, resume_bits, resume_pos, batch, keys, vals, fill,
+            free, nf, where, rem, rem2, rem3, suffix, longest, waiting, in_load, sel, load_bits,
+            child_bits, child_key, steps, t0, time_limit):
+    """Enumerate up to ``batch`` new maximal loads for station k+1 of state ``cur``.
+
+    Children (new or improved states) go to ``child_bits``/``child_key`` (idle time of the load).
+    When stopped early, the enumeration point is written to ``resume_bits`` (load) and returned as
+    the resume position. Returns (nchild, partial, resume_pos, solved, timed_out, child_bits,
+    child_key); on ``solved`` ``load_bits`` holds the load that places every remaining task.
+    """
+    nw = cur.shape[0]
+    timed_out = False
+    for p in range(nf):
+        j = free[p]
+        cnt = 0
+        chain = 0
+        for q in range(pred_ptr[j], pred_ptr[j + 1]):
+            i = pred_idx[q]
+            if (cur[i >> 6] >> np.uint64(i & 63)) & _ONE == 0:
+                cnt += 1
+                chain = max(chain, longest[i])
+        waiting[j] = cnt
+        # a task behind a chain of unplaced work longer than c cannot join this station
+        longest[j] = chain + t[j]
+    suffix[nf] = 0
+    for p in range(nf - 1, -1, -1):
+        j = free[p]
+        suffix[p] = suffix[p + 1] + (t[j] if longest[j] <= c else 0)
+    # the load must leave at most (m_max - k - 1) stations of work behind ...
+    min_load = rem - (m_max - k - 1) * c
+    # ... and must contain every task whose latest station is k+1
+    must_tail = m_max - k
+
+    # enumerate maximal loads in flow order: sel holds positions in `free`
+    nsel = 0
+    pos = 0
+    lt = 0
+    l2 = 0
+    l3 = 0
+    nchild = 0
+    solved = False
+    for w in range(nw):
+        load_bits[w] = 0
+    partial = False
+    if resume:
+        # replay the stopped enumeration: its load, taken in flow order
+        for p in range(nf):
+            j = free[p]
+            if (resume_bits[j >> 6] >> np.uint64(j & 63)) & _ONE == 0:
+                continue
+            sel[nsel] = p
+            nsel += 1
+            in_load[j] = True
+            load_bits[j >> 6] |= _ONE << np.uint64(j & 63)
+            lt += t[j]
+            l2 += w2[j]
+            l3 += w3[j]
+            for q in range(succ_ptr[j], succ_ptr[j + 1]):
+                waiting[succ_idx[q]] -= 1
+        pos = resume_pos
+    while True:
+        if nchild >= batch:
+            for w in range(nw):
+                resume_bits[w] = load_bits[w]
+            resume_pos = pos
+            partial = True
+            break
+        steps[0] += 1
+        if steps[0] % 65536 == 0:
+            with objmode(now="f8"):
+                now = __import__("time").perf_counter()
+            if now - t0 > time_limit:
+                timed_out = True
+                break
+        found = -1
+        dead = lt + suffix[pos] < min_load
+        if not dead:
+            for p in range(pos, nf):
+                j = free[p]
+                if waiting[j] == 0 and lt + t[j] <= c:
+                    # an equally long dominator already left out: taking j is dominated
+                    dominated = False
+                    for q in range(dom_ptr[j], dom_ptr[j + 1]):
+                        i = dom_idx[q]
+                        wi = where[i]
+                        if wi >= 0 and wi < p and t[i] == t[j] and not in_load[i] and waiting[i] == 0:
+                            dominated = True
+                            break
+                    if not dominated:
+                        found = p
+                        break
+                if tail_stations[j] >= must_tail:
+                    dead = True  # a must-place task is passed over for good
+                    break
+        if found >= 0 and not dead:
+            j = free[found]
+            sel[nsel] = found
+            nsel += 1
+            in_load[j] = True
+            load_bits[j >> 6] |= _ONE << np.uint64(j & 63)
+            lt += t[j]
+            l2 += w2[j]
+            l3 += w3[j]
+            for q in range(succ_ptr[j], succ_ptr[j + 1]):
+                waiting[succ_idx[q]] -= 1
+            pos = found + 1
+            continue
+        if not dead and lt >= min_load and lt > 0:
+            maximal = True
+            for p in range(pos):
+                j = free[p]
+                if not in_load[j] and waiting[j] == 0 and lt + t[j] <= c:
+                    maximal = False
+                    break
+            if maximal:
+                # Jackson dominance: a left-out available task could take a member's place
+                for p in range(pos):
+                    j = free[p]
+                    if not in_load[j]:
+                        continue
+                    for q in range(dom_ptr[j], dom_ptr[j + 1]):
+                        i = dom_idx[q]
+                        if where[i] >= 0 and not in_load[i] and waiting[i] == 0 and lt - t[j] + t[i] <= c:
+                            maximal = False
+                            break
+                    if not maximal:
+                        break
+            if maximal:
+                left = rem - lt
+                lbc = k + 1 + max(_ceil(left, c), max(_ceil(rem2 - l2, 2), _ceil(rem3 - l3, 6)))
+                if lbc <= m_max:
+                    if left == 0:
+                        solved = True  # every task placed: load_bits closes station k+1
+                    else:
+                        for w in range(nw):
+                            child_bits[nchild, w] = cur[w] | load_bits[w]
+                        if _remember(keys, vals, fill, child_bits[nchild], k + 1):
+                            child_key[nchild] = c - lt
+                            nchild += 1
+                            if nchild == child_key.shape[0]:
+                                nb = np.zeros((2 * nchild, nw), dtype=np.uint64)
+                                nb[:nchild] = child_bits
+                                child_bits = nb
+                                nk = np.zeros(2 * nchild, dtype=np.int64)
+                                nk[:nchild] = child_key
+                                child_key = nk
+        if solved:
+            break
+        # backtrack: drop the last task and try the loads without it; leaving out a
+        # must-place task is never feasible, so such branches are skipped at once
+        finished = True
+        while nsel > 0:
+            nsel -= 1
+            p = sel[nsel]
+            j = free[p]
+            in_load[j] = False
+            load_bits[j >> 6] &= ~(_ONE << np.uint64(j & 63))
+            lt -= t[j]
+            l2 -= w2[j]
+            l3 -= w3[j]
+            for q in range(succ_ptr[j], succ_ptr[j + 1]):
+                waiting[succ_idx[q]] += 1
+            pos = p + 1
+            if tail_stations[j] < must_tail:
+                finished = False
+                break
+        if finished:
+            break
+    # clean per-node scratch (load_bits is kept: it is the closing load of a solution)
+    while nsel > 0:
+        nsel -= 1
+        j = free[sel[nsel]]
+        in_load[j] = False
+        for q in range(succ_ptr[j], succ_ptr[j + 1]):
+            waiting[succ_idx[q]] += 1
+    return nchild, partial, resume_pos, solved, timed_out, child_bits, child_key
+
+
+@njit(cache=True)
+def _heap_push(heap, size, idx, key):
+    i = size
+    heap[i] = idx
+    while i > 0:
+        parent = (i - 1) >> 1
+        a = heap[i]
+        b = heap[parent]
+        # lower idle first; among equals the newest state (a dive continues)
+        if key[a] < key[b] or (key[a] == key[b] and a > b):
+            heap[i] = b
+            heap[parent] = a
+            i = parent
+        else:
+            break
+
+
+@njit(cache=True)
+def _heap_pop(heap, size, key):
+    top = heap[0]
+    size -= 1
+    heap[0] = heap[size]
+    i = 0
+    while True:
+        l = 2 * i + 1
+        if l >= size:
+            break
+        best = l
+        r = l + 1
+        if r < size:
+            a = heap[r]
+            b = heap[l]
+            if key[a] < key[b] or (key[a] == key[b] and a > b):
+                best = r
+        a = heap[best]
+        b = heap[i]
+        if key[a] < key[b] or (key[a] == key[b] and a > b):
+            heap[best] = b
+            heap[i] = a
+            i = best
+        else:
+            break
+    return top
+
+
+@njit(cache=True)
 def bbr_search(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w2, w3, tail_stations,
-               lower_bound, best_m, best_station, stop_at, keys, vals, time_limit, node_limit, batch):
+               lower_bound, best_m, best_station, stop_at, keys, vals, time_limit, node_limit, batch, pool_cap):
     """Search for a balance with fewer than ``best_m`` stations.
 
-    Arrays are in flow order: ``t`` int64 (n,) task times, CSR predecessor/successor/dominator lists,
-    ``w2``/``w3`` LB2/LB3 weights, ``tail_stations`` = ceil(tail / c). ``best_station`` (n,) holds
-    the incumbent (0-based stations) and is overwritten by improvements. The search stops when the
-    incumbent reaches ``max(lower_bound, stop_at)``, the tree is exhausted (status PROVEN), the
-    wall clock passes ``time_limit`` seconds (TIME_LIMIT) or ``node_limit`` nodes are expanded
-    (NODE_LIMIT). ``keys`` (cap, words) uint64 / ``vals`` (cap,) int32 are the remember table
-    (cap a power of two, vals zeroed). ``batch``: loads generated per step before descending.
-    Returns (best_m, status, nodes expanded).
+    Arrays are in flow order: ``t`` int64 (n,) task times, CSR predecessor/successor/dominator
+    lists, ``w2``/``w3`` LB2/LB3 weights, ``tail_stations`` = ceil(tail / c). ``best_station`` (n,)
+    holds the incumbent (0-based stations) and is overwritten by improvements. The search stops
+    when the incumbent reaches ``max(lower_bound, stop_at)`` or the search space is exhausted
+    (status PROVEN), the wall clock passes ``time_limit`` s (TIME_LIMIT), ``node_limit`` states are
+    expanded (NODE_LIMIT) or ``pool_cap`` open states are stored (MEMORY_LIMIT). ``keys`` (cap,
+    words) uint64 / ``vals`` (cap,) int32 are the remember table (cap a power of two, vals zeroed);
+    ``batch`` loads are generated per expansion. Returns (best_m, status, states expanded).
     """
     n = t.shape[0]
     nw = keys.shape[1]
@@ -165,20 +397,26 @@ def bbr_search(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w
     with objmode(t0="f8"):
         t0 = __import__("time").perf_counter()
     fill = np.zeros(1, dtype=np.int64)
+    steps = np.zeros(1, dtype=np.int64)
 
-    stack_bits = np.zeros((1024, nw), dtype=np.uint64)
-    stack_depth = np.zeros(1024, dtype=np.int64)
-    stack_resume = np.zeros(1024, dtype=np.bool_)
-    # a node's loads are enumerated in batches; the enumeration point of the (at most one)
-    # unfinished node per depth is kept here and picked up when its marker is popped
-    cont_sel = np.zeros((n + 2, n), dtype=np.int64)
-    cont_nsel = np.zeros(n + 2, dtype=np.int64)
-    cont_pos = np.zeros(n + 2, dtype=np.int64)
-    sp = 0
-    path = np.zeros((n + 2, nw), dtype=np.uint64)
-    child_bits = np.zeros((256, nw), dtype=np.uint64)
-    child_key = np.zeros(256, dtype=np.int64)
+    # every generated state lives in the pool: bits, closed stations, parent (to read the
+    # balance back), idle time so far, and where its stopped load enumeration resumes (-1: fresh)
+    pbits = np.zeros((pool_cap, nw), dtype=np.uint64)
+    pdepth = np.zeros(pool_cap, dtype=np.int64)
+    pparent = np.zeros(pool_cap, dtype=np.int64)
+    pkey = np.zeros(pool_cap, dtype=np.int64)
+    pcont = np.full(pool_cap, -1, dtype=np.int64)
+    cbits = np.zeros((64, nw), dtype=np.uint64)
+    cpos = np.zeros(64, dtype=np.int64)
+    ncont = 0
+    levels = n + 2
+    heaps = List()
+    for d in range(levels):
+        heaps.append(np.empty(8, dtype=np.int64))
+    hsize = np.zeros(levels, dtype=np.int64)
 
+    child_bits = np.zeros((batch + 1, nw), dtype=np.uint64)
+    child_key = np.zeros(batch + 1, dtype=np.int64)
     free = np.empty(n, dtype=np.int64)
     where = np.full(n, -1, dtype=np.int64)
     suffix = np.zeros(n + 1, dtype=np.int64)
@@ -187,28 +425,32 @@ def bbr_search(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w
     in_load = np.zeros(n, dtype=np.bool_)
     sel = np.empty(n, dtype=np.int64)
     load_bits = np.zeros(nw, dtype=np.uint64)
-    cur = np.zeros(nw, dtype=np.uint64)
+    resume_bits = np.zeros(nw, dtype=np.uint64)
 
     # root: nothing placed, zero stations closed
-    sp = 1
-    _remember(keys, vals, fill, stack_bits[0], 0)
+    npool = 1
+    pparent[0] = -1
+    _remember(keys, vals, fill, pbits[0], 0)
+    _heap_push(heaps[0], 0, 0, pkey)
+    hsize[0] = 1
+    open_states = 1
+    level = 0
     nodes = 0
-    steps = 0
     status = PROVEN
-    while sp > 0:
-        sp -= 1
-        k = stack_depth[sp]
-        resume = stack_resume[sp]
-        if resume:
-            for w in range(nw):
-                cur[w] = path[k, w]
-        else:
-            for w in range(nw):
-                cur[w] = stack_bits[sp, w]
-            if _stored_depth(keys, vals, cur) < k:
-                continue  # reached later by a shorter route, which was (or will be) expanded
+    while open_states > 0:
+        while hsize[level] == 0:
+            level += 1
+            if level >= levels:
+                level = 0
+        idx = _heap_pop(heaps[level], hsize[level], pkey)
+        hsize[level] -= 1
+        open_states -= 1
+        k = pdepth[idx]
+        cur = pbits[idx]
+        resume = pcont[idx] >= 0
+        if not resume and _stored_depth(keys, vals, cur) < k:
+            continue  # reached by a shorter route too, which is expanded instead
         m_max = best_m - 1
-        # bound at this node with the current incumbent
         nf = 0
         rem = 0
         rem2 = 0
@@ -222,224 +464,95 @@ def bbr_search(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w
                 rem += t[j]
                 rem2 += w2[j]
                 rem3 += w3[j]
-        lbr = max(_ceil(rem, c), max(_ceil(rem2, 2), _ceil(rem3, 6)))
-        if k + lbr > m_max:
+        if k + max(_ceil(rem, c), max(_ceil(rem2, 2), _ceil(rem3, 6))) > m_max:
             continue
         if not resume:
             nodes += 1
+            if nodes > node_limit:
+                status = NODE_LIMIT
+                break
         if nodes % 1024 == 0:
             with objmode(now="f8"):
                 now = __import__("time").perf_counter()
             if now - t0 > time_limit:
                 status = TIME_LIMIT
                 break
-        if nodes > node_limit:
-            status = NODE_LIMIT
-            break
-        for w in range(nw):
-            path[k, w] = cur[w]
-        for p in range(nf):
-            j = free[p]
-            cnt = 0
-            chain = 0
-            for q in range(pred_ptr[j], pred_ptr[j + 1]):
-                i = pred_idx[q]
-                if (cur[i >> 6] >> np.uint64(i & 63)) & _ONE == 0:
-                    cnt += 1
-                    chain = max(chain, longest[i])
-            waiting[j] = cnt
-            # a task behind a chain of unplaced work longer than c cannot join this station
-            longest[j] = chain + t[j]
-        suffix[nf] = 0
-        for p in range(nf - 1, -1, -1):
-            j = free[p]
-            suffix[p] = suffix[p + 1] + (t[j] if longest[j] <= c else 0)
-        # the load must leave at most (m_max - k - 1) stations of work behind ...
-        min_load = rem - (m_max - k - 1) * c
-        # ... and must contain every task whose latest station is k+1
-        must_tail = m_max - k
-
-        # enumerate maximal loads in flow order: sel holds positions in `free`
-        nsel = 0
-        pos = 0
-        lt = 0
-        l2 = 0
-        l3 = 0
-        nchild = 0
-        solved = False
-        for w in range(nw):
-            load_bits[w] = 0
-        partial = False
+        rpos = 0
         if resume:
-            for r in range(cont_nsel[k]):
-                p = cont_sel[k, r]
-                j = free[p]
-                sel[nsel] = p
-                nsel += 1
-                in_load[j] = True
-                load_bits[j >> 6] |= _ONE << np.uint64(j & 63)
-                lt += t[j]
-                l2 += w2[j]
-                l3 += w3[j]
-                for q in range(succ_ptr[j], succ_ptr[j + 1]):
-                    waiting[succ_idx[q]] -= 1
-            pos = cont_pos[k]
-        while True:
-            if nchild >= batch:
-                for r in range(nsel):
-                    cont_sel[k, r] = sel[r]
-                cont_nsel[k] = nsel
-                cont_pos[k] = pos
-                partial = True
-                break
-            steps += 1
-            if steps % 65536 == 0:
-                with objmode(now="f8"):
-                    now = __import__("time").perf_counter()
-                if now - t0 > time_limit:
-                    status = TIME_LIMIT
-                    break
-            found = -1
-            dead = lt + suffix[pos] < min_load
-            if not dead:
-                for p in range(pos, nf):
-                    j = free[p]
-                    if waiting[j] == 0 and lt + t[j] <= c:
-                        # an equally long dominator already left out: taking j is dominated
-                        dominated = False
-                        for q in range(dom_ptr[j], dom_ptr[j + 1]):
-                            i = dom_idx[q]
-                            wi = where[i]
-                            if wi >= 0 and wi < p and t[i] == t[j] and not in_load[i] and waiting[i] == 0:
-                                dominated = True
-                                break
-                        if not dominated:
-                            found = p
-                            break
-                    if tail_stations[j] >= must_tail:
-                        dead = True  # a must-place task is passed over for good
-                        break
-            if found >= 0 and not dead:
-                j = free[found]
-                sel[nsel] = found
-                nsel += 1
-                in_load[j] = True
-                load_bits[j >> 6] |= _ONE << np.uint64(j & 63)
-                lt += t[j]
-                l2 += w2[j]
-                l3 += w3[j]
-                for q in range(succ_ptr[j], succ_ptr[j + 1]):
-                    waiting[succ_idx[q]] -= 1
-                pos = found + 1
-                continue
-            if not dead and lt >= min_load and lt > 0:
-                maximal = True
-                for p in range(pos):
-                    j = free[p]
-                    if not in_load[j] and waiting[j] == 0 and lt + t[j] <= c:
-                        maximal = False
-                        break
-                if maximal:
-                    # Jackson dominance: a left-out available task could take a member's place
-                    for p in range(pos):
-                        j = free[p]
-                        if not in_load[j]:
-                            continue
-                        for q in range(dom_ptr[j], dom_ptr[j + 1]):
-                            i = dom_idx[q]
-                            if where[i] >= 0 and not in_load[i] and waiting[i] == 0 and lt - t[j] + t[i] <= c:
-                                maximal = False
-                                break
-                        if not maximal:
-                            break
-                if maximal:
-                    left = rem - lt
-                    lbc = k + 1 + max(_ceil(left, c), max(_ceil(rem2 - l2, 2), _ceil(rem3 - l3, 6)))
-                    if lbc <= m_max:
-                        if left == 0:
-                            # every task placed: a balance with k+1 stations
-                            for s in range(1, k + 1):
-                                for jj in range(n):
-                                    wi = jj >> 6
-                                    b = np.uint64(jj & 63)
-                                    if (path[s, wi] >> b) & _ONE == 1 and (path[s - 1, wi] >> b) & _ONE == 0:
-                                        best_station[jj] = s - 1
-                            for p in range(nf):
-                                if in_load[free[p]]:
-                                    best_station[free[p]] = k
-                            best_m = k + 1
-                            solved = True
-                        else:
-                            for w in range(nw):
-                                child_bits[nchild, w] = cur[w] | load_bits[w]
-                            if _remember(keys, vals, fill, child_bits[nchild], k + 1):
-                                child_key[nchild] = c - lt
-                                nchild += 1
-                                if nchild == child_key.shape[0]:
-                                    nb = np.zeros((2 * nchild, nw), dtype=np.uint64)
-                                    nb[:nchild] = child_bits
-                                    child_bits = nb
-                                    nk = np.zeros(2 * nchild, dtype=np.int64)
-                                    nk[:nchild] = child_key
-                                    child_key = nk
-            if solved:
-                break
-            # backtrack: drop the last task and try the loads without it; leaving out a
-            # must-place task is never feasible, so such branches are skipped at once
-            finished = True
-            while nsel > 0:
-                nsel -= 1
-                p = sel[nsel]
-                j = free[p]
-                in_load[j] = False
-                load_bits[j >> 6] &= ~(_ONE << np.uint64(j & 63))
-                lt -= t[j]
-                l2 -= w2[j]
-                l3 -= w3[j]
-                for q in range(succ_ptr[j], succ_ptr[j + 1]):
-                    waiting[succ_idx[q]] += 1
-                pos = p + 1
-                if tail_stations[j] < must_tail:
-                    finished = False
-                    break
-            if finished:
-                break
-        # clean per-node scratch
-        while nsel > 0:
-            nsel -= 1
-            j = free[sel[nsel]]
-            in_load[j] = False
-            for q in range(succ_ptr[j], succ_ptr[j + 1]):
-                waiting[succ_idx[q]] += 1
-        if status != PROVEN:
+            ci = pcont[idx]
+            for w in range(nw):
+                resume_bits[w] = cbits[ci, w]
+            rpos = cpos[ci]
+        nchild, partial, rpos, solved, timed_out, child_bits, child_key = _expand(
+            t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w2, w3, tail_stations,
+            cur, k, m_max, resume, resume_bits, rpos, batch, keys, vals, fill,
+            free, nf, where, rem, rem2, rem3, suffix, longest, waiting, in_load, sel, load_bits,
+            child_bits, child_key, steps, t0, time_limit)
+        if timed_out:
+            status = TIME_LIMIT
             break
         if solved:
+            for j in range(n):
+                if (load_bits[j >> 6] >> np.uint64(j & 63)) & _ONE == 1:
+                    best_station[j] = k
+            node = idx
+            while pdepth[node] > 0:
+                par = pparent[node]
+                for j in range(n):
+                    wi = j >> 6
+                    b = np.uint64(j & 63)
+                    if (pbits[node, wi] >> b) & _ONE == 1 and (pbits[par, wi] >> b) & _ONE == 0:
+                        best_station[j] = pdepth[node] - 1
+                node = par
+            best_m = k + 1
             if best_m <= goal:
                 break
+            level = 0
             continue
-        if sp + nchild + 1 > stack_depth.shape[0]:
-            cap = max(2 * stack_depth.shape[0], sp + nchild + 16)
-            nb = np.zeros((cap, nw), dtype=np.uint64)
-            nb[:sp] = stack_bits[:sp]
-            stack_bits = nb
-            nd = np.zeros(cap, dtype=np.int64)
-            nd[:sp] = stack_depth[:sp]
-            stack_depth = nd
-            nr = np.zeros(cap, dtype=np.bool_)
-            nr[:sp] = stack_resume[:sp]
-            stack_resume = nr
+        if npool + nchild + 1 > pool_cap:
+            status = MEMORY_LIMIT
+            break
         if partial:
-            stack_depth[sp] = k
-            stack_resume[sp] = True
-            sp += 1
-        if nchild == 0:
-            continue
-        order = np.argsort(child_key[:nchild], kind="mergesort")
-        for r in range(nchild - 1, -1, -1):
-            ci = order[r]
+            if ncont == cpos.shape[0]:
+                nb = np.zeros((2 * ncont, nw), dtype=np.uint64)
+                nb[:ncont] = cbits
+                cbits = nb
+                npos = np.zeros(2 * ncont, dtype=np.int64)
+                npos[:ncont] = cpos
+                cpos = npos
             for w in range(nw):
-                stack_bits[sp, w] = child_bits[ci, w]
-            stack_depth[sp] = k + 1
-            stack_resume[sp] = False
-            sp += 1
+                cbits[ncont, w] = resume_bits[w]
+                pbits[npool, w] = cur[w]
+            cpos[ncont] = rpos
+            pdepth[npool] = k
+            pparent[npool] = pparent[idx]
+            pkey[npool] = pkey[idx]
+            pcont[npool] = ncont
+            ncont += 1
+            if hsize[k] == heaps[k].shape[0]:
+                grown = np.empty(2 * hsize[k], dtype=np.int64)
+                grown[: hsize[k]] = heaps[k]
+                heaps[k] = grown
+            _heap_push(heaps[k], hsize[k], npool, pkey)
+            hsize[k] += 1
+            open_states += 1
+            npool += 1
+        d = k + 1
+        for r in range(nchild):
+            for w in range(nw):
+                pbits[npool, w] = child_bits[r, w]
+            pdepth[npool] = d
+            pparent[npool] = idx
+            pkey[npool] = pkey[idx] + child_key[r]
+            if hsize[d] == heaps[d].shape[0]:
+                grown = np.empty(2 * hsize[d], dtype=np.int64)
+                grown[: hsize[d]] = heaps[d]
+                heaps[d] = grown
+            _heap_push(heaps[d], hsize[d], npool, pkey)
+            hsize[d] += 1
+            open_states += 1
+            npool += 1
+        level = k + 1
+        if level >= levels:
+            level = 0
     return best_m, status, nodes

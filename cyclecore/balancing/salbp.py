@@ -29,7 +29,7 @@ from .priority_rules import best_priority_balance, csr
 
 _TABLE_BYTES = 256 * 2**20
 _NO_NODE_LIMIT = 2**62
-_BATCH = 32  # loads generated per search step before descending
+_BATCH = 2  # loads generated per expansion: small batches keep the cyclic search lively
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,12 @@ def _table(n: int):
     return np.zeros((cap, words), dtype=np.uint64), np.zeros(cap, dtype=np.int32)
 
 
+def _pool(n: int) -> int:
+    """Open-state capacity of the search for n tasks within the memory budget."""
+    words = (n + 63) // 64
+    return max(1 << 16, _TABLE_BYTES // (8 * words + 40))
+
+
 def _exact_stations(line: _IntegerLine, c: int, incumbent_m: int, incumbent: np.ndarray,
                     lower: int, stop_at: int, time_limit: float, node_limit: int):
     """Run BB&R at integer cycle time ``c``; returns (stations, flow-order station, status, nodes)."""
@@ -127,7 +133,7 @@ def _exact_stations(line: _IntegerLine, c: int, incumbent_m: int, incumbent: np.
     tail_st = -((-line.tail) // c)
     m, status, nodes = bbr.bbr_search(
         t, pp, pi, sp, si, line.dom[0], line.dom[1], np.int64(c), lb2_weights(t, c), lb3_weights(t, c), tail_st,
-        int(lower), int(incumbent_m), station, int(stop_at), keys, vals, float(time_limit), int(node_limit), _BATCH,
+        int(lower), int(incumbent_m), station, int(stop_at), keys, vals, float(time_limit), int(node_limit), _BATCH, _pool(t.shape[0]),
     )
     return int(m), station, int(status), int(nodes)
 
@@ -173,13 +179,49 @@ def _priority_cycle(line: _IntegerLine, m: int, lo: int):
     return hi, best
 
 
+def _reversed(times: np.ndarray, precedence) -> _IntegerLine:
+    """The same line balanced from the last station backwards: every precedence pair flipped."""
+    return _prepare(times, check_precedence(precedence, times.shape[0])[:, ::-1])
+
+
+def _both_ways(fwd: _IntegerLine, back: _IntegerLine, c: int, ub: int, station: np.ndarray, lb: int,
+               stop_at: int, time_limit: float, node_limit: int):
+    """BB&R on the line in both directions, half the time each.
+
+    Many lines are far easier to balance from the last station backwards (the bidirectional idea
+    of Scholl's SALOME). The direction whose first station has fewer candidate tasks (work ahead
+    of them within one cycle) branches less and goes first; the other gets the time left, with the
+    incumbent. ``station`` is the incumbent in user order (ignored while ``ub`` is not achieved,
+    e.g. m+1 in a feasibility probe). Returns (stations, station (user order), done, states).
+    """
+    start = time.perf_counter()
+    order = [(fwd, False), (back, True)]
+    if int((back.head <= c).sum()) < int((fwd.head <= c).sum()):
+        order.reverse()
+    nodes = 0
+    done = False
+    for turn, (line, flipped) in enumerate(order):
+        left = time_limit / 2 if turn == 0 else max(time_limit - (time.perf_counter() - start), 1e-3)
+        incumbent = (ub - 1 - station) if flipped else station
+        m, flow, status, more = _exact_stations(line, c, ub, incumbent[line.graph.order], lb, stop_at, left, node_limit)
+        nodes += more
+        if m < ub:
+            ub, station = m, _to_user(line, flow)
+            if flipped:
+                station = m - 1 - station
+        done = status == bbr.PROVEN or ub <= max(lb, stop_at)
+        if done:
+            break
+    return ub, station, done, nodes
+
+
 def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
            node_limit: int | None = None) -> Balance:
     """Fewest stations for a cycle time (SALBP-1).
 
     ``task_times`` (n,) seconds >= 0; ``precedence`` (m, 2) pairs (i, j): i at j's station or
     earlier; ``cycle_time`` seconds; ``time_limit`` seconds of search; ``zoning`` see
-    :func:`cyclecore.balancing.cpsat.check_zoning`; ``node_limit`` caps the exact search for
+    :func:`cyclecore.balancing.cpsat.check_zoning`; ``node_limit`` caps each exact search for
     run-independent results. Returns a :class:`Balance` with ``objective`` = stations.
     """
     times = check_task_times(task_times)
@@ -193,29 +235,15 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
     ci = scaled_down(c, line.scale)
     lb = station_lower_bound(line.t, ci, line.head, line.tail)
     ub, flow = best_priority_balance(line.t, line.graph.arcs, line.graph.after, ci)
+    station = _to_user(line, flow)
     method = "priority rules"
     nodes = 0
     proven = ub <= lb
-    station = _to_user(line, flow)
     if not proven:
-        start = time.perf_counter()
-        limit = _NO_NODE_LIMIT if node_limit is None else int(node_limit)
         method = "branch, bound and remember"
-        # Many lines are far easier to balance from the last station backwards (Scholl's
-        # bidirectional idea): half the time forward, then the reversed line with the rest.
-        m, flow2, status, nodes = _exact_stations(line, ci, ub, flow, lb, lb, tl / 2, limit)
-        if m < ub:
-            ub, station = m, _to_user(line, flow2)
-        proven = status == bbr.PROVEN or ub <= lb
-        if not proven:
-            back = _prepare(times, check_precedence(precedence, times.shape[0])[:, ::-1], [c])
-            rev = (ub - 1 - station)[back.graph.order]
-            left = max(tl - (time.perf_counter() - start), 1e-3)
-            m, flow2, status, more = _exact_stations(back, ci, ub, rev, lb, lb, left, limit)
-            nodes += more
-            if m < ub:
-                ub, station = m, (m - 1 - _to_user(back, flow2))
-            proven = status == bbr.PROVEN or ub <= lb
+        limit = _NO_NODE_LIMIT if node_limit is None else int(node_limit)
+        back = _prepare(times, check_precedence(precedence, times.shape[0])[:, ::-1], [c])
+        ub, station, proven, nodes = _both_ways(line, back, ci, ub, station, lb, lb, tl, limit)
         if proven:
             lb = ub
     return Balance(station, int(ub), int(ub if proven else lb), bool(proven), method,
@@ -239,17 +267,22 @@ def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, z
         from .cpsat import solve_zoned
 
         return solve_zoned(times, precedence, cycle_time=None, stations=m, time_limit=tl, zoning=zoning, seed=seed)
-    line = _prepare(times, precedence)
     start = time.perf_counter()
+    line = _prepare(times, precedence)
+    back = None
     t = line.t
+    t_user = scaled_up(times, line.scale)
     lo = cycle_lower_bound(t, m, line.head, line.tail)
     proven_lo = lo
     # first answer: bisect the cycle time for the priority rules
-    hi_c, hi_station = _priority_cycle(line, m, lo)
+    hi_c, flow = _priority_cycle(line, m, lo)
+    hi_station = _to_user(line, flow)
     nodes = 0
     method = "priority rules"
     search_lo = lo
     limit = _NO_NODE_LIMIT if node_limit is None else int(node_limit)
+    none = np.zeros(t.shape[0], dtype=np.int64)
+    # bisect between the lower bound and the best balance: "does cycle time c fit m stations?"
     while search_lo < hi_c:
         left = tl - (time.perf_counter() - start)
         if left <= 0:
@@ -263,28 +296,27 @@ def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, z
         else:
             ub, flow = best_priority_balance(t, line.graph.arcs, line.graph.after, c)
             if ub <= m:
-                feasible, found = True, flow
+                feasible, found = True, _to_user(line, flow)
             else:
-                got, flow, status, n_nodes = _exact_stations(
-                    line, c, m + 1, np.zeros(t.shape[0], dtype=np.int64), m_lb, m, left / probes, limit
-                )
+                if back is None:
+                    back = _reversed(times, precedence)
+                got, found, done, n_nodes = _both_ways(line, back, c, m + 1, none, m_lb, m, left / probes, limit)
                 nodes += n_nodes
                 method = "branch, bound and remember"
                 if got <= m:
-                    feasible, found = True, flow
-                elif status == bbr.PROVEN:
+                    feasible = True
+                elif done:
                     feasible = False
         if feasible:
             hi_station = found
-            hi_c = int(np.bincount(found, weights=t).max())
+            hi_c = int(np.bincount(found, weights=t_user).max())
         else:
             search_lo = c + 1
             if feasible is False:
                 # what does not fit at c fits at no shorter cycle either
                 proven_lo = max(proven_lo, c + 1)
-    station = _to_user(line, hi_station)
-    st = _station_time(times, station)
+    st = _station_time(times, hi_station)
     objective = float(st.max())
-    lower_seconds = proven_lo / line.scale
     proven = proven_lo >= hi_c
-    return Balance(station, objective, objective if proven else float(lower_seconds), bool(proven), method, st, nodes)
+    return Balance(hi_station, objective, objective if proven else float(proven_lo / line.scale), bool(proven),
+                   method, st, nodes)
