@@ -28,20 +28,32 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
                     kernel="auto", executor=None, progress=None) -> SerialLineResult:
     """Simulate a serial line with finite buffers, failures and manual bypass.
 
-    cycle_s (n,) automatic cycle time per station, s. buffer_places (n-1,) places between station i
-    and i+1 (blocking after service; 0 = parts pass directly). mtbf_s, mttr_s (n,) mean time
-    between failures (inf = never) and to repair, s; scalars are broadcast. hours: observed
-    calendar horizon per replication, after ``warmup_hours`` of running (default 10% of hours).
-    failures: 'exponential' | 'weibull' (``weibull_shape``) | 'lognormal' (``lognormal_sigma``) |
-    'geometric' (per-cycle failure probability tau/MTBF, repairs of whole cycles).
-    processing: 'deterministic' | 'exponential' (mean = cycle). failure_clock: 'busy' (fails only
-    while processing) | 'time' (fails in any state but repair). parallel (n,) identical machines
-    per station. bypass_after_s (n,) repair age at which a station runs manually (NaN/None = no
-    bypass) at bypass_cycle_s (n,) with bypass_operators (n,). planned_downtime: share of calendar
-    time the whole line is stopped (frozen). kernel: 'auto' picks max-plus when it is exact.
-    executor: anything with ``map`` (e.g. a ThreadPoolExecutor) to spread replications; results
-    are identical whichever runs them. progress: called as ``progress(done, total)`` after each
-    replication.
+    Stations (n) in flow order, unlimited supply in front, unlimited demand behind.
+
+    - cycle_s (n,): automatic cycle time per station, s.
+    - buffer_places (n-1,): places between station i and i+1; blocking after service, 0 = a part
+      passes directly to the next station when it is free.
+    - mtbf_s, mttr_s (n,): mean time between failures (inf = never fails) and mean time to repair,
+      s. Scalars are broadcast to every station (also for parallel and the bypass arrays).
+    - hours: observed calendar hours per replication, counted after ``warmup_hours`` of running
+      (default 10% of ``hours``); ``replications`` independent runs from ``seed``.
+    - failures: 'exponential' | 'weibull' (shape ``weibull_shape``) | 'lognormal' (log-space sigma
+      ``lognormal_sigma``) | 'geometric' (failure at a cycle start with probability tau/MTBF,
+      repairs of whole cycles); every distribution keeps the given mean.
+    - processing: 'deterministic' | 'exponential' (mean = cycle time).
+    - failure_clock: 'busy' (a station fails only while processing) | 'time' (in any state but
+      repair).
+    - parallel (n,): identical machines per station (default 1).
+    - bypass_after_s, bypass_cycle_s, bypass_operators (n,): a repair longer than bypass_after_s
+      turns the station manual at bypass_cycle_s with that many operators until repaired
+      (NaN/None = no bypass).
+    - planned_downtime: share of calendar time the whole line stands still (state frozen).
+    - kernel: 'auto' (max-plus when it is exact, else the event loop) | 'max-plus' | 'event-loop'.
+    - executor: anything with ``map`` (e.g. ``ThreadPoolExecutor``) to spread replications;
+      results are identical whichever runs them. progress: ``progress(done, total)`` after each
+      replication.
+
+    Returns a :class:`SerialLineResult`. Raises ValueError naming the parameter on bad input.
     """
     spec = build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, failures=failures, processing=processing,
                       failure_clock=failure_clock, parallel=parallel, bypass_after_s=bypass_after_s,
