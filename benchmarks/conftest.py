@@ -1,5 +1,7 @@
 """Side-by-side reporting: for every benchmark group, cyclecore's per-item time against the peer's.
 
+Benchmarks without a role (a whole-line lever, say) print their run time and recorded figures.
+
 Each benchmark sets ``benchmark.group``, ``benchmark.extra_info["role"]`` ("cyclecore" or
 "peer") and ``benchmark.extra_info["items"]`` (moves, parts, tasks ... handled per call). After
 the run this prints the per-item median time of each and the speed ratio, so CI's log carries the
@@ -42,8 +44,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if stats is None or not getattr(stats, "rounds", 0):
             continue
         role = bench.extra_info.get("role")
-        if role in ("cyclecore", "peer"):
-            groups[bench.group or bench.name][role].append(bench)
+        groups[bench.group or bench.name][role if role in ("cyclecore", "peer") else "figures"].append(bench)
     if not groups:
         return
     write = terminalreporter.write_line
@@ -57,6 +58,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 f"{group:28s} {bench.extra_info['role']:9s} {bench.name:48s} "
                 f"{_format_seconds(_per_item_median(bench)):>10s}/item{note}"
             )
+        for bench in groups[group]["figures"]:
+            write(f"{group:28s} figures   {_format_seconds(_stats(bench).median)} per run  {dict(bench.extra_info)}")
         if ours and peers:
             best_ours = min(_per_item_median(b) for b in ours)
             best_peer = min(_per_item_median(b) for b in peers)

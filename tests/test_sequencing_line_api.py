@@ -103,10 +103,8 @@ def test_line_level_errors_name_the_argument():
 
 
 @pytest.mark.slow
-def test_whole_body_shop_resequenced_no_robot_slower_and_line_faster(request):
-    # Opt-in: all 72 robots, about 20 s on the reference machine.
-    if "slow" not in (request.config.option.markexpr or "") or "not slow" in request.config.option.markexpr:
-        pytest.skip("whole body shop: opt in with -m slow")
+def test_whole_body_shop_resequenced_no_robot_slower_and_line_faster():
+    # all 72 robots, about 20 s on the reference machine; the benchmark pass runs it too
     line = cyclecore.load_example("body-shop")
 
     report = sequence(line, time_limit=0.1)
