@@ -2,7 +2,7 @@
 
 Default (CI): a fixed sample of 25 SALBP-1 instances spread over the 25 graphs, 2 s each, solved
 by cyclecore's branch-bound-and-remember and by a textbook CP-SAT model (no station windows, no
-bounds, no hint; one worker, same limit) — group "salbp1" — and 10 SALBP-2 instances (group
+bounds, no symmetry breaking, no hint; one worker, same wall-clock limit) — group "salbp1" — and 10 SALBP-2 instances (group
 "salbp2"). Every station count is checked against the published optimum.
 
 Full sweep (269 SALBP-1 + 302 SALBP-2 instances, 10 s each): set ``CYCLECORE_FULL_SALBP=1``, or
@@ -37,10 +37,22 @@ def _sample(cases, k):
     return [cases[i] for i in idx]
 
 
+def _check_feasible(case, station, cycle_time, stations):
+    """Independent check of a balance: precedence, station loads, station count."""
+    times = case.instance.task_times
+    prec = case.instance.precedence
+    if not np.all(station[prec[:, 0]] <= station[prec[:, 1]]):
+        raise AssertionError(f"{case.graph}: a precedence pair is broken")
+    if np.bincount(station, weights=times).max() > cycle_time:
+        raise AssertionError(f"{case.graph}: a station exceeds the cycle time {cycle_time}")
+    if stations is not None and station.max() >= stations:
+        raise AssertionError(f"{case.graph}: more than {stations} stations used")
+
+
 def sweep_salbp1(cases, limit, solve=None, log=None):
     """Solve each SALBP-1 case; returns dict of counts and times."""
     solve = solve or (lambda c: salbp1(c.instance.task_times, c.instance.precedence, c.cycle_time, limit))
-    found = proven = worse = 0
+    found = proven = worse = better = 0
     times = []
     for case in cases:
         start = time.perf_counter()
@@ -51,8 +63,9 @@ def sweep_salbp1(cases, limit, solve=None, log=None):
             got, ok_proof = None, False
         dt = time.perf_counter() - start
         times.append(dt)
-        if got is not None and got < case.opt_stations:
-            raise AssertionError(f"{case.graph} c={case.cycle_time}: {got} stations beats the proven optimum")
+        if got is not None:
+            _check_feasible(case, b.station, case.cycle_time, None)
+            better += got < case.opt_stations
         found += got == case.opt_stations
         proven += bool(ok_proof) and got == case.opt_stations
         worse += got is None or got > case.opt_stations
@@ -60,7 +73,7 @@ def sweep_salbp1(cases, limit, solve=None, log=None):
             log(f"SALBP-1 {case.graph:9s} c={case.cycle_time:6d} opt={case.opt_stations:3d} got={got} "
                 f"proven={ok_proof} {dt:6.2f} s")
     return {"instances": len(cases), "found_optimal": found, "proven_optimal": proven,
-            "missed": worse, "total_s": sum(times), "max_s": max(times) if times else 0.0}
+            "missed": worse, "better_than_published": better, "total_s": sum(times), "max_s": max(times) if times else 0.0}
 
 
 def sweep_salbp2(cases, limit, log=None):
@@ -73,10 +86,12 @@ def sweep_salbp2(cases, limit, log=None):
         dt = time.perf_counter() - start
         times.append(dt)
         got = int(round(b.objective))
-        if case.proven_optimal and got < case.best_cycle_time:
-            raise AssertionError(f"{case.graph} m={case.stations}: cycle {got} beats a proven optimum")
+        _check_feasible(case, b.station, got, case.stations)
         if b.lower_bound > case.best_cycle_time:
             raise AssertionError(f"{case.graph} m={case.stations}: bound {b.lower_bound} above a known balance")
+        if got < case.best_cycle_time:
+            # the balance is checked above, so the published figure is not optimal for this file
+            log and log(f"  note: {case.graph} m={case.stations} balanced at {got} < published {case.best_cycle_time}")
         match += got == case.best_cycle_time
         better += got < case.best_cycle_time
         proven += b.proven_optimal
@@ -90,7 +105,7 @@ def sweep_salbp2(cases, limit, log=None):
 def _plain_cpsat(limit):
     def solve(case):
         return solve_zoned(case.instance.task_times, case.instance.precedence, cycle_time=case.cycle_time,
-                           stations=None, time_limit=limit, zoning=None, strong=False)
+                           stations=None, time_limit=limit, zoning=None, strong=False, deterministic=False)
 
     return solve
 
@@ -129,7 +144,7 @@ def test_salbp2_sample(benchmark):
     result = benchmark.pedantic(sweep_salbp2, args=(cases, SAMPLE_LIMIT), rounds=1, iterations=1)
     benchmark.extra_info.update(result)
     print(f"\nSALBP-2 sample: {result}")
-    assert result["better_than_best_known"] == 0 or result["matches_best_known"] >= 0
+    assert result["matches_best_known"] + result["better_than_best_known"] >= 8
 
 
 @pytest.mark.skipif(os.environ.get("CYCLECORE_FULL_SALBP") != "1", reason="full sweep: set CYCLECORE_FULL_SALBP=1")

@@ -110,11 +110,12 @@ def _bins(n: int, window_lo, window_hi, m: int, model: cp_model.CpModel):
 
 
 def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_limit: float, zoning,
-                seed: int = 0, strong: bool = True):
+                seed: int = 0, strong: bool = True, deterministic: bool = True):
     """SALBP-1 (``cycle_time`` given) or SALBP-2 (``stations`` given) with side constraints.
 
     ``times`` (n,) seconds, validated; returns a :class:`~cyclecore.balancing.salbp.Balance`.
     Raises ValueError when the zoning admits no balance at all (proven by the solver).
+    ``deterministic=False`` limits wall-clock time only (for side-by-side timing with the peer).
     """
     from .salbp import Balance
 
@@ -232,8 +233,11 @@ def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_lim
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # CP-SAT is deterministic only with a fixed worker count
     solver.parameters.random_seed = int(seed)
-    solver.parameters.max_deterministic_time = float(time_limit)
-    solver.parameters.max_time_in_seconds = 3.0 * float(time_limit)
+    if deterministic:
+        solver.parameters.max_deterministic_time = float(time_limit)
+        solver.parameters.max_time_in_seconds = 3.0 * float(time_limit)
+    else:
+        solver.parameters.max_time_in_seconds = float(time_limit)
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
         raise ValueError("zoning: no balance satisfies the cycle time, precedence and zoning together")
