@@ -207,3 +207,87 @@ def test_two_machine_exponential_line_with_time_clock_on_event_loop_matches_ctmc
     assert result.kernel == "event-loop"
     low, high = result.ci99_per_hour
     assert low <= exact <= high, (exact, result.ci99_per_hour)
+
+
+def time_clock_two_machine_throughput(mu1, lam1, rho1, mu2, lam2, rho2, places):
+    """Parts per second of the continuous two-machine line with *time-dependent* failures.
+
+    A machine fails at rate lambda in any state but repair: machine 1 also while blocked (it then
+    keeps its finished part until repaired), machine 2 also while empty (it then cannot take a
+    part). State: machine 1 in {W working, D down with an unfinished part, B blocked, E down
+    holding a finished part}, q parts on the B places, machine 2 in {W working, D down with a
+    part, I empty and up, J empty and down}. Parts move at once whenever they can.
+    """
+    def settle(m1, q, m2):
+        moved = True
+        while moved:
+            moved = False
+            if m2 == "I" and q > 0:
+                m2, q, moved = "W", q - 1, True
+            if m1 == "B" and (q < places or m2 == "I"):
+                if m2 == "I" and q == 0:
+                    m2 = "W"
+                else:
+                    q += 1
+                m1, moved = "W", True
+        return m1, q, m2
+
+    states = sorted({settle(a, q, b) for a in "WDBE" for q in range(places + 1) for b in "WDIJ"})
+    index = {s: k for k, s in enumerate(states)}
+    Q = np.zeros((len(states), len(states)))
+
+    def add(src, dst, rate):
+        if rate > 0:
+            Q[index[src], index[settle(*dst)]] += rate
+
+    for s in states:
+        m1, q, m2 = s
+        if m1 == "W":
+            add(s, ("B", q, m2), mu1)
+            add(s, ("D", q, m2), lam1)
+        elif m1 == "D":
+            add(s, ("W", q, m2), rho1)
+        elif m1 == "B":
+            add(s, ("E", q, m2), lam1)
+        else:
+            add(s, ("B", q, m2), rho1)
+        if m2 == "W":
+            add(s, (m1, q, "I"), mu2)
+            add(s, (m1, q, "D"), lam2)
+        elif m2 == "D":
+            add(s, (m1, q, "W"), rho2)
+        elif m2 == "I":
+            add(s, (m1, q, "J"), lam2)
+        else:
+            add(s, (m1, q, "I"), rho2)
+    Q -= np.diag(Q.sum(axis=1))
+    A = np.vstack([Q.T, np.ones(len(states))])
+    b = np.zeros(len(states) + 1)
+    b[-1] = 1.0
+    pi = np.linalg.lstsq(A, b, rcond=None)[0]
+    return mu2 * sum(prob for prob, s in zip(pi, states) if s[2] == "W")
+
+
+def test_time_clock_chain_without_failures_is_the_busy_clock_chain():
+    assert time_clock_two_machine_throughput(1.0, 0.0, 1.0, 1.5, 0.0, 1.0, 2) == pytest.approx(
+        exponential_two_machine_throughput(1.0, 0.0, 1.0, 1.5, 0.0, 1.0, 2))
+
+
+TIME_CLOCK_CASES = [
+    # cycle1, cycle2, mtbf1, mttr1, mtbf2, mttr2, B   (idle and blocked machines fail too)
+    (1.0, 1.0, 40.0, 4.0, 40.0, 4.0, 0),
+    (1.0, 1.5, 30.0, 5.0, 60.0, 6.0, 2),
+    (1.5, 1.0, 50.0, 10.0, 20.0, 3.0, 4),
+]
+
+
+@pytest.mark.parametrize("c1, c2, f1, r1, f2, r2, places", TIME_CLOCK_CASES)
+def test_two_machine_line_with_time_dependent_failures_matches_exact_ctmc(c1, c2, f1, r1, f2, r2, places):
+    exact = time_clock_two_machine_throughput(1 / c1, 1 / f1, 1 / r1, 1 / c2, 1 / f2, 1 / r2, places) * 3600.0
+    busy = exponential_two_machine_throughput(1 / c1, 1 / f1, 1 / r1, 1 / c2, 1 / f2, 1 / r2, places) * 3600.0
+    assert exact < busy  # failing while waiting costs output
+    result = simulate_serial([c1, c2], [places], [f1, f2], [r1, r2], hours=100, replications=10, seed=8,
+                             processing="exponential", failure_clock="time", warmup_hours=2)
+    assert result.kernel == "event-loop"
+    low, high = result.ci99_per_hour
+    assert low <= exact <= high, (exact, busy, result.ci99_per_hour)
