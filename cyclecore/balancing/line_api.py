@@ -1,0 +1,314 @@
+"""Rebalance a zone of a real line: move tasks between its stations, then measure the result.
+
+The plain SALBP models assume identical stations. A zone of a real line is not like that: each
+station has its own index time, fixed work and number of robots, a task can only move to a
+station whose robots reach it, and a station holds at most ``tools_allowed`` different tools. So
+the zone is modelled directly in CP-SAT (same strong ideas as :mod:`.cpsat`: precedence, the
+current balance as a hint, one worker and a fixed seed for determinism):
+
+* a task's *work* is its ``work_content_s`` or, if not given, process + logic time plus an equal
+  share of its robot's current motion time (motion depends on the route, which re-sequencing
+  decides later: this is the planning estimate, and it is labelled as such);
+* every task goes to one robot of one station that reaches it; station s with index time o_s and
+  fixed work f_s meets cycle C when each of its robots' work fits: work_robot <= C - o_s, and
+  f_s + o_s <= C;
+* ``min-cycle`` minimises C over the zone's stations (SALBP-2 shape); ``min-stations`` keeps
+  C <= ``cycle_time`` (default: the zone's current cycle) and empties as many stations as it can
+  (SALBP-1 shape); either way, among equal answers the fewest tasks change station.
+
+Tasks given as joint targets (taught for one robot) stay where they are. Task poses are taken as
+the same part-frame pose in every station of the zone (the part sits identically in each). The
+new line's station cycles are then evaluated exactly (:func:`cyclecore.evaluate.station_cycle`,
+with real moves); the before/after report compares them, and the original line is kept when the
+exact evaluation shows no gain.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .integer_times import scaled_down, scaled_up
+from .salbp import salbp2
+
+OBJECTIVES = ("min-cycle", "min-stations")
+
+
+@dataclass(frozen=True)
+class StationLoad:
+    """One station before or after: estimated task work and the exact station cycle, s."""
+
+    name: str
+    tasks: tuple[str, ...]
+    work_s: float
+    cycle_s: float
+
+
+@dataclass(frozen=True)
+class Rebalance:
+    """Result of :func:`rebalance`: the new line and the before/after comparison of the zone."""
+
+    line: object
+    zone: int | str
+    objective: str
+    before: tuple[StationLoad, ...]
+    after: tuple[StationLoad, ...]
+    zone_cycle_before_s: float
+    zone_cycle_after_s: float
+    stations_used_before: int
+    stations_used_after: int
+    moved: tuple[tuple[str, str, str], ...]  # (task, from station, to station)
+    proven_optimal: bool  # for the planning estimate of task work
+    improved: bool
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("line")
+        return d
+
+    def __str__(self) -> str:
+        rows = [f"rebalance zone {self.zone} ({self.objective}): zone cycle "
+                f"{self.zone_cycle_before_s:.3f} s -> {self.zone_cycle_after_s:.3f} s, stations used "
+                f"{self.stations_used_before} -> {self.stations_used_after}, {len(self.moved)} task(s) moved"]
+        for b, a in zip(self.before, self.after):
+            rows.append(f"  {b.name:<16} {len(b.tasks):3d} tasks {b.cycle_s:8.3f} s  ->  "
+                        f"{len(a.tasks):3d} tasks {a.cycle_s:8.3f} s")
+        return "\n".join(rows)
+
+
+def _zone_stations(line, zone):
+    stations = [s for s in line.stations if s.zone == zone or str(s.zone) == str(zone)]
+    if not stations:
+        known = sorted({str(s.zone) for s in line.stations})
+        raise ValueError(f"zone: line {line.name!r} has no zone {zone!r} (zones: {', '.join(known)})")
+    return stations
+
+
+def _task_work(line, station) -> dict[str, float]:
+    """Planning estimate of each task's work in its current station (s), see module docstring."""
+    from cyclecore.evaluate import robot_cycles
+
+    share = {}
+    for rc in robot_cycles(line, station):
+        if rc.tasks:
+            share[rc.robot] = rc.motion_s / rc.tasks
+    work = {}
+    single = station.robots[0].name if len(station.robots) == 1 else None
+    for task in station.tasks:
+        if task.work_content_s is not None:
+            work[task.name] = float(task.work_content_s)
+        else:
+            robot = task.robot or single
+            work[task.name] = task.process_time_s + task.logic_time_s + share.get(robot, 0.0)
+    return work
+
+
+def _reach(line, station, tasks) -> np.ndarray:
+    """(len(tasks),) bool: some robot of the station reaches the task."""
+    from cyclecore.cell import configuration_options
+
+    ok = np.zeros(len(tasks), dtype=bool)
+    for robot in station.robots:
+        ok |= configuration_options(line, station, robot, list(tasks)).reachable
+    return ok
+
+
+def _exact_cycle(line, station) -> float:
+    from cyclecore.evaluate import station_cycle
+
+    if not station.tasks and station.fixed_time_s == 0 and station.index_time_s == 0:
+        return 0.0
+    return station_cycle(line, station).cycle_s
+
+
+def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | None = None,
+              time_limit: float = 10.0, seed: int = 0) -> Rebalance:
+    """Move tasks between the stations of ``zone`` to shorten its cycle or free stations.
+
+    ``objective``: ``"min-cycle"`` (shortest zone cycle on the same stations) or
+    ``"min-stations"`` (fewest stations with tasks at zone cycle <= ``cycle_time`` s, default the
+    current zone cycle). ``time_limit``: s of CP-SAT search (deterministic time, one worker).
+    Returns a :class:`Rebalance` with the new Line and the before/after report.
+    """
+    from cyclecore.line import Line
+
+    if not isinstance(line, Line):
+        raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective: expected one of {OBJECTIVES}, got {objective!r}")
+    if not (isinstance(time_limit, (int, float)) and time_limit > 0 and math.isfinite(time_limit)):
+        raise ValueError(f"time_limit: expected finite seconds > 0, got {time_limit!r}")
+    stations = _zone_stations(line, zone)
+    m = len(stations)
+
+    tasks, home, work = [], [], []
+    for s, st in enumerate(stations):
+        w = _task_work(line, st)
+        for task in st.tasks:
+            tasks.append(task)
+            home.append(s)
+            work.append(w[task.name])
+    names = [t.name for t in tasks]
+    if len(set(names)) != len(names):
+        dup = next(nm for nm in names if names.count(nm) > 1)
+        raise ValueError(f"zone: task name {dup!r} appears twice in zone {zone!r}; names must be unique")
+    n = len(tasks)
+    index = {nm: j for j, nm in enumerate(names)}
+    before = tuple(StationLoad(st.name, tuple(t.name for t in st.tasks),
+                               float(sum(work[j] for j in range(n) if home[j] == s)), _exact_cycle(line, st))
+                   for s, st in enumerate(stations))
+    cycle_before = max(b.cycle_s for b in before)
+
+    arcs = []
+    for j, task in enumerate(tasks):
+        for pred in task.after:
+            if pred in index:
+                arcs.append((index[pred], j))
+    # slots: one per robot of each station; a task goes to a robot that reaches it
+    slots = [(s, r) for s, st in enumerate(stations) for r in range(len(st.robots))]
+    allowed = np.zeros((n, len(slots)), dtype=bool)
+    for k, (s, r) in enumerate(slots):
+        st = stations[s]
+        allowed[:, k] = _reach(line, st.model_copy(update={"robots": [st.robots[r]]}), tasks)
+    current = np.full(n, -1)
+    for j, task in enumerate(tasks):
+        st = stations[home[j]]
+        mine = task.robot or (st.robots[0].name if len(st.robots) == 1 else None)
+        for k, (s, r) in enumerate(slots):
+            if s == home[j] and st.robots[r].name == mine:
+                current[j] = k
+            elif s == home[j] and task.robots is not None and st.robots[r].name not in task.robots:
+                allowed[j, k] = False  # the line restricts which robots of its station may do it
+        if task.joints_deg is not None:  # taught for its robot: it stays
+            allowed[j] = False
+            if current[j] >= 0:
+                allowed[j, current[j]] = True
+        if not allowed[j].any():
+            raise ValueError(f"zone: task {task.name!r} is reached by no robot of any station in zone {zone!r}")
+
+    over = np.array([st.index_time_s for st in stations])
+    floor = np.array([st.index_time_s + st.fixed_time_s for st in stations])
+    target = cycle_before if cycle_time is None else float(cycle_time)
+    if objective == "min-stations" and not (target > 0 and math.isfinite(target)):
+        raise ValueError(f"cycle_time: expected finite seconds > 0, got {cycle_time!r}")
+    scale = 1000  # planning estimates to the millisecond keep CP-SAT's coefficients small
+    w_i = scaled_up(np.asarray(work), scale)
+    o_i = scaled_up(over, scale)
+    f_i = scaled_up(floor, scale)
+
+    model = cp_model.CpModel()
+    x = {(j, k): model.NewBoolVar(f"x{j}_{k}") for j in range(n) for k in range(len(slots)) if allowed[j, k]}
+    st_var = []
+    for j in range(n):
+        options = [k for k in range(len(slots)) if allowed[j, k]]
+        model.AddExactlyOne(x[j, k] for k in options)
+        v = model.NewIntVar(slots[options[0]][0], slots[options[-1]][0], f"s{j}")
+        model.Add(v == sum(slots[k][0] * x[j, k] for k in options))
+        st_var.append(v)
+    for j, k in enumerate(_hint(w_i, arcs, slots, current, allowed, o_i, time_limit)):
+        if (j, int(k)) in x:
+            model.AddHint(x[j, int(k)], 1)
+    # among equally good balances, move as few tasks as possible (each move is re-teaching)
+    stay = [x[j, k] for j in range(n) for k in range(len(slots)) if (j, k) in x and slots[k][0] == home[j]]
+    moves = n - sum(stay)
+    for i, j in arcs:
+        model.Add(st_var[i] <= st_var[j])
+    for s, st in enumerate(stations):
+        if st.tools_allowed is not None:
+            mine = [k for k, (ss, _) in enumerate(slots) if ss == s]
+            kinds = sorted({t.tool for t in tasks if t.tool is not None})
+            flags = []
+            for kind in kinds:
+                holders = [x[j, k] for j, t in enumerate(tasks) for k in mine if t.tool == kind and (j, k) in x]
+                if not holders:
+                    continue
+                f = model.NewBoolVar(f"tool{s}_{kind}")
+                for v in holders:
+                    model.AddImplication(v, f)
+                flags.append(f)
+            if len(flags) > st.tools_allowed:
+                model.Add(sum(flags) <= st.tools_allowed)
+    loads = [sum(int(w_i[j]) * x[j, k] for j in range(n) if (j, k) in x) for k in range(len(slots))]
+    if objective == "min-cycle":
+        cycle = model.NewIntVar(int(f_i.max()), int(w_i.sum() + o_i.max() + f_i.max()), "cycle")
+        for k, (s, _) in enumerate(slots):
+            model.Add(loads[k] + int(o_i[s]) <= cycle)
+        model.Minimize(cycle * (n + 1) + moves)
+    else:
+        c = scaled_down(target, scale)
+        used = [model.NewBoolVar(f"used{s}") for s in range(m)]
+        for k, (s, _) in enumerate(slots):
+            model.Add(loads[k] <= max(c - int(o_i[s]), 0) * used[s])
+        model.Minimize(sum(used) * (n + 1) + moves)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # deterministic only with a fixed worker count
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.max_deterministic_time = float(time_limit)
+    solver.parameters.max_time_in_seconds = 3.0 * float(time_limit)
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        raise ValueError(f"cycle_time: no balance of zone {zone!r} meets {target} s with its reach, tools and precedence")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"CP-SAT found no balance of zone {zone!r} within time_limit = {time_limit} s")
+    slot_of = [next(k for k in range(len(slots)) if (j, k) in x and solver.Value(x[j, k])) for j in range(n)]
+    where = [slots[k][0] for k in slot_of]
+    robot_of = [stations[slots[k][0]].robots[slots[k][1]].name for k in slot_of]
+
+    new_line = _moved_line(line, stations, tasks, home, where, robot_of)
+    new_stations = _zone_stations(new_line, zone)
+    after = tuple(StationLoad(st.name, tuple(t.name for t in st.tasks),
+                              float(sum(work[j] for j in range(n) if where[j] == s)), _exact_cycle(new_line, st))
+                  for s, st in enumerate(new_stations))
+    cycle_after = max(a.cycle_s for a in after)
+    used_before = sum(1 for b in before if b.tasks)
+    used_after = sum(1 for a in after if a.tasks)
+    if objective == "min-cycle":
+        improved = cycle_after < cycle_before - 1e-9
+    else:
+        improved = used_after < used_before and cycle_after <= target + 1e-9
+    if not improved:  # the exact evaluation has the last word: keep the line as it was
+        new_line, after, cycle_after, used_after, where = line, before, cycle_before, used_before, home
+    moved = tuple((names[j], stations[home[j]].name, stations[where[j]].name) for j in range(n) if where[j] != home[j])
+    return Rebalance(new_line, zone, objective, before, after, cycle_before, cycle_after, used_before, used_after,
+                     moved, status == cp_model.OPTIMAL, improved)
+
+
+def _hint(w, arcs, slots, current, allowed, over, time_limit):
+    """First solution for CP-SAT: the current balance, or the exact SALBP-2 balance of the zone's
+    robots taken one after another in flow order (precedence then holds across all of them, a
+    stricter rule than needed) when that has a shorter estimated cycle. Reach is repaired by the
+    solver. Returns the slot of each task (-1: no hint)."""
+    def cycle(slot_of):
+        load = np.zeros(len(slots), dtype=np.int64)
+        for j, k in enumerate(slot_of):
+            load[k] += w[j]
+        return max(load[k] + over[s] for k, (s, _) in enumerate(slots))
+
+    hint = np.where(current >= 0, current, -1)
+    if len(slots) < 2 or (hint < 0).any():
+        return hint
+    b = salbp2(w.astype(np.float64), np.array(arcs, dtype=np.int64).reshape(-1, 2), len(slots),
+               time_limit=max(0.2, 0.2 * time_limit))
+    if cycle(b.station) < cycle(hint):
+        return b.station
+    return hint
+
+
+def _moved_line(line, stations, tasks, home, where, robot_of):
+    """A new Line with each zone task at its new station and robot, in original flow order."""
+    out = line
+    for s, st in enumerate(stations):
+        members = sorted((j for j in range(len(tasks)) if where[j] == s), key=lambda j: (home[j], j))
+        new_tasks = []
+        for j in members:
+            task = tasks[j]
+            single = len(st.robots) == 1
+            update = {"robot": None if single and task.robot is None and home[j] == s else robot_of[j]}
+            if home[j] != s:
+                update["robots"] = None  # its old station's robot names mean nothing here
+            new_tasks.append(task.model_copy(update=update))
+        out = out.with_station(st.model_copy(update={"tasks": new_tasks}))
+    return out
