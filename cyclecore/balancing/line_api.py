@@ -61,8 +61,10 @@ class Rebalance:
     stations_used_before: int
     stations_used_after: int
     moved: tuple[tuple[str, str, str], ...]  # (task, from station, to station)
-    proven_optimal: bool  # for the planning estimate of task work
-    improved: bool
+    planned_cycle_s: float  # the proposal's zone cycle by the planning estimate of task work
+    planned_stations: int  # stations with tasks in the proposal
+    proven_optimal: bool  # the proposal is optimal for the planning estimate
+    improved: bool  # the exact evaluation confirms a gain; otherwise the line is kept as it was
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -255,6 +257,11 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
         raise RuntimeError(f"CP-SAT found no balance of zone {zone!r} within time_limit = {time_limit} s")
     slot_of = [next(k for k in range(len(slots)) if (j, k) in x and solver.Value(x[j, k])) for j in range(n)]
     where = [slots[k][0] for k in slot_of]
+    slot_work = np.zeros(len(slots))
+    for j, k in enumerate(slot_of):
+        slot_work[k] += w_i[j]
+    planned_cycle = max(float(f_i.max()), max(slot_work[k] + o_i[s] for k, (s, _) in enumerate(slots))) / scale
+    planned_stations = len(set(where))
     robot_of = [stations[slots[k][0]].robots[slots[k][1]].name for k in slot_of]
 
     new_line = _moved_line(line, stations, tasks, home, where, robot_of)
@@ -273,7 +280,7 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
         new_line, after, cycle_after, used_after, where = line, before, cycle_before, used_before, home
     moved = tuple((names[j], stations[home[j]].name, stations[where[j]].name) for j in range(n) if where[j] != home[j])
     return Rebalance(new_line, zone, objective, before, after, cycle_before, cycle_after, used_before, used_after,
-                     moved, status == cp_model.OPTIMAL, improved)
+                     moved, planned_cycle, planned_stations, status == cp_model.OPTIMAL, improved)
 
 
 def _hint(w, arcs, slots, current, allowed, over, time_limit):
