@@ -315,6 +315,29 @@ def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, z
             if feasible is False:
                 # what does not fit at c fits at no shorter cycle either
                 proven_lo = max(proven_lo, c + 1)
+    # time left after undecided probes: ask for any balance just below the best one, again and
+    # again, until one is refuted (then the best one is optimal) or one stays undecided
+    while proven_lo < hi_c:
+        left = tl - (time.perf_counter() - start)
+        if left <= 0.05 * tl:
+            break
+        c = hi_c - 1
+        if back is None:
+            back = _reversed(times, precedence)
+        m_lb = station_lower_bound(t, c, line.head, line.tail)
+        if m_lb > m:
+            proven_lo = hi_c
+            break
+        got, found, done, n_nodes = _both_ways(line, back, c, m + 1, none, m_lb, m, left / 2, limit)
+        nodes += n_nodes
+        method = "branch, bound and remember"
+        if got <= m:
+            hi_station = found
+            hi_c = int(np.bincount(found, weights=t_user).max())
+        elif done:
+            proven_lo = hi_c
+        else:
+            break
     st = _station_time(times, hi_station)
     objective = float(st.max())
     proven = proven_lo >= hi_c
