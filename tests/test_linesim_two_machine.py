@@ -198,17 +198,6 @@ def test_two_machine_exponential_line_matches_exact_ctmc(c1, c2, f1, r1, f2, r2,
     assert high - low < 0.03 * exact
 
 
-def test_two_machine_exponential_line_with_time_clock_on_event_loop_matches_ctmc_when_always_busy():
-    # with B large and machine 2 far slower, machine 2 is never starved: busy and time clocks coincide for it,
-    # and machine 1 never fails (MTBF inf); the event loop must then reproduce the same CTMC
-    exact = exponential_two_machine_throughput(1.0, 0.0, 1.0, 1 / 3.0, 1 / 60.0, 1 / 6.0, 30) * 3600.0
-    result = simulate_serial([1.0, 3.0], [30], [np.inf, 60.0], [1.0, 6.0], hours=40, replications=10, seed=3,
-                             processing="exponential", failure_clock="time", warmup_hours=2)
-    assert result.kernel == "event-loop"
-    low, high = result.ci99_per_hour
-    assert low <= exact <= high, (exact, result.ci99_per_hour)
-
-
 def time_clock_two_machine_throughput(mu1, lam1, rho1, mu2, lam2, rho2, places):
     """Parts per second of the continuous two-machine line with *time-dependent* failures.
 
