@@ -71,6 +71,41 @@ def analyze(
         typer.echo(str(result))
 
 
+@app.command()
+def simulate(
+    line: LineArg = None,
+    example: ExampleOpt = None,
+    weeks: Annotated[float, typer.Option(help="simulated weeks per replication", min=0.0001)] = 1.0,
+    replications: Annotated[int, typer.Option(help="independent replications", min=2)] = 10,
+    seed: Annotated[int, typer.Option(help="random seed; same seed, same numbers", min=0)] = 0,
+    failures: Annotated[str, typer.Option(help="time to failure/repair: exponential, weibull, lognormal or geometric")] = "exponential",
+    failure_clock: Annotated[str, typer.Option(help="busy (operation-dependent) or time (time-dependent)")] = "busy",
+    as_json: JsonOpt = False,
+):
+    """Throughput with failures, buffers, blocking, starving and manual bypass (units/week with CI)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from cyclecore.simulation import simulate as run
+
+    loaded = _load(line, example)
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("simulating", total=replications)
+        try:
+            result = run(loaded, weeks=weeks, replications=replications, seed=seed, failures=failures,
+                         failure_clock=failure_clock,
+                         progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except ValueError as error:
+            _fail(str(error))
+    if as_json:
+        data = result.to_dict()
+        data.pop("serial", None)  # the plain-array result repeats the per-station figures
+        _emit_json(data)
+    else:
+        typer.echo(str(result))
+
+
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o",
                                                    help="write the changed line here (.yaml or .json)")]
 TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="solver time per robot or station, s", min=0.01)]

@@ -89,3 +89,21 @@ def test_split_bad_requests_are_user_errors_and_write_nothing(tmp_path):
         assert result.exit_code == 2, result.output
         assert "Traceback" not in result.output
     assert not output.exists()
+
+
+def test_simulate_same_seed_same_numbers_and_matches_the_api():
+    args = ["simulate", "--example", "tutorial", "--weeks", "0.5", "--replications", "4", "--seed", "7", "--json"]
+    first, second = runner.invoke(app, args), runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert first.output == second.output
+    data = json.loads(first.output)
+    expected = cyclecore.simulate(cyclecore.load_example("tutorial"), weeks=0.5, replications=4, seed=7)
+    assert data["units_per_week"] == expected.units_per_week
+    assert data["bottleneck_arrow"] == expected.bottleneck_arrow
+
+
+def test_simulate_bad_options_are_user_errors():
+    for args in (["--weeks", "0"], ["--replications", "1"], ["--failures", "cauchy"], ["--failure-clock", "moon"]):
+        result = runner.invoke(app, ["simulate", "--example", "tutorial", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
