@@ -22,7 +22,7 @@ def run_kernel(times, arcs, c, batch):
     pp, pi, sp, si = line.csr
     m, status, nodes = bbr.bbr_search(
         t, pp, pi, sp, si, line.dom[0], line.dom[1], np.int64(c), lb2_weights(t, c), lb3_weights(t, c),
-        -((-line.tail) // c), 1, n, flow, 1, keys, vals, 60.0, 2**62, batch, _pool(n),
+        -((-line.tail) // c), line.head, line.ancestors, 1, n, flow, 1, keys, vals, 60.0, 2**62, batch, _pool(n),
     )
     return int(m), int(status), _to_user(line, flow)
 

@@ -330,6 +330,36 @@ def _expand(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w2, 
     return nchild, partial, resume_pos, solved, timed_out, child_bits, child_key
 
 
+_DEBRUIJN = np.array([0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51,
+                      43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52,
+                      21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6],
+                     dtype=np.int64)  # index of the lowest set bit from (bit * 0x03F79D71B4CB0A89) >> 58
+
+
+@njit(cache=True)
+def _chain_too_long(t, head, ancestors, tail_stations, cur, free, nf, k, m_max, c):
+    """Chain bound on a state: an open task j needs ceil(head'/c) stations from k+1 up to its own
+    (head' = its time plus its still open predecessors') and ceil(tail/c) from its own to the last,
+    so k + both - 1 must not exceed the incumbent minus one."""
+    nw = cur.shape[0]
+    for p in range(nf):
+        j = free[p]
+        room = (m_max - k - tail_stations[j] + 1) * c
+        if head[j] <= room:
+            continue  # even with every predecessor still open it fits
+        h = t[j]
+        for w in range(nw):
+            x = ancestors[j, w] & ~cur[w]
+            while x != 0:
+                low = x & (~x + np.uint64(1))
+                bit = _DEBRUIJN[np.int64((low * np.uint64(0x03F79D71B4CB0A89)) >> np.uint64(58))]
+                h += t[w * 64 + bit]
+                x ^= low
+        if h > room:
+            return True
+    return False
+
+
 @njit(cache=True)
 def _heap_push(heap, size, idx, key):
     i = size
@@ -377,11 +407,12 @@ def _heap_pop(heap, size, key):
 
 @njit(cache=True)
 def bbr_search(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w2, w3, tail_stations,
-               lower_bound, best_m, best_station, stop_at, keys, vals, time_limit, node_limit, batch, pool_cap):
+               head, ancestors, lower_bound, best_m, best_station, stop_at, keys, vals, time_limit, node_limit, batch, pool_cap):
     """Search for a balance with fewer than ``best_m`` stations.
 
     Arrays are in flow order: ``t`` int64 (n,) task times, CSR predecessor/successor/dominator
-    lists, ``w2``/``w3`` LB2/LB3 weights, ``tail_stations`` = ceil(tail / c). ``best_station`` (n,)
+    lists, ``w2``/``w3`` LB2/LB3 weights, ``tail_stations`` = ceil(tail / c), ``head`` (n,) own plus
+    all predecessors' time, ``ancestors`` (n, words) uint64 bitsets of all predecessors. ``best_station`` (n,)
     holds the incumbent (0-based stations) and is overwritten by improvements. The search stops
     when the incumbent reaches ``max(lower_bound, stop_at)`` or the search space is exhausted
     (status PROVEN), the wall clock passes ``time_limit`` s (TIME_LIMIT), ``node_limit`` states are
@@ -465,6 +496,8 @@ def bbr_search(t, pred_ptr, pred_idx, succ_ptr, succ_idx, dom_ptr, dom_idx, c, w
                 rem2 += w2[j]
                 rem3 += w3[j]
         if k + max(_ceil(rem, c), max(_ceil(rem2, 2), _ceil(rem3, 6))) > m_max:
+            continue
+        if _chain_too_long(t, head, ancestors, tail_stations, cur, free, nf, k, m_max, c):
             continue
         if not resume:
             nodes += 1

@@ -84,6 +84,7 @@ class _IntegerLine:
     scale: int
     csr: tuple
     dom: tuple
+    ancestors: np.ndarray  # (n, words) uint64: bitset of every task's transitive predecessors
 
 
 def _check_limit(time_limit) -> float:
@@ -106,7 +107,16 @@ def _prepare(task_times, precedence, extra=()) -> _IntegerLine:
     head = t + after.T @ t
     tail = t + after @ t
     return _IntegerLine(graph, times, t, head, tail, scale, csr(times.shape[0], graph.arcs),
-                        bbr.dominators(t, graph.after))
+                        bbr.dominators(t, graph.after), _bitsets(graph.after.T))
+
+
+def _bitsets(rows: np.ndarray) -> np.ndarray:
+    """Boolean rows (n, n) packed as uint64 words, bit j of word j // 64 = column j."""
+    n = rows.shape[0]
+    words = (n + 63) // 64
+    padded = np.zeros((n, words * 64), dtype=bool)
+    padded[:, :n] = rows
+    return np.packbits(padded.reshape(n, words, 64)[:, :, ::-1], axis=2, bitorder="big").view(">u8").reshape(n, words).astype(np.uint64)
 
 
 def _table(n: int):
@@ -133,6 +143,7 @@ def _exact_stations(line: _IntegerLine, c: int, incumbent_m: int, incumbent: np.
     tail_st = -((-line.tail) // c)
     m, status, nodes = bbr.bbr_search(
         t, pp, pi, sp, si, line.dom[0], line.dom[1], np.int64(c), lb2_weights(t, c), lb3_weights(t, c), tail_st,
+        line.head, line.ancestors,
         int(lower), int(incumbent_m), station, int(stop_at), keys, vals, float(time_limit), int(node_limit), _BATCH, _pool(t.shape[0]),
     )
     return int(m), station, int(status), int(nodes)
