@@ -8,9 +8,10 @@ stations 1..k, stored as a bitset; a branch closes station k+1 with one of its *
 (a precedence-feasible set of available tasks that fits in the cycle time and to which no further
 available task could be added — leaving a fitting task out never helps the station count).
 
-* Bound: k + max(LB1, LB2, LB3) of the tasks still to place; a load must also leave no more idle
-  time than the incumbent allows, and every task whose latest station (from its tail of successor
-  work) is k+1 must be in it. Loads are enumerated in flow order so both tests cut whole families
+* Bound: k + max(LB1, LB2, LB3) of the tasks still to place, and the chain bound (an open task
+  needs room for its open predecessors before it and its successors after it); a load must also
+  leave no more idle time than the incumbent allows, and every task whose latest station (from
+  its tail of successor work) is k+1 must be in it. Loads are enumerated in flow order so both tests cut whole families
   of loads at once.
 * Dominance (Jackson 1956): task i dominates j when t_i >= t_j and i's followers include all of
   j's (ties broken by index). A load holding j while an available i is left out and would fit in
