@@ -260,7 +260,7 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
     slot_work = np.zeros(len(slots))
     for j, k in enumerate(slot_of):
         slot_work[k] += w_i[j]
-    planned_cycle = max(float(f_i.max()), max(slot_work[k] + o_i[s] for k, (s, _) in enumerate(slots))) / scale
+    planned_cycle = float(max(float(f_i.max()), max(slot_work[k] + o_i[s] for k, (s, _) in enumerate(slots)))) / scale
     planned_stations = len(set(where))
     robot_of = [stations[slots[k][0]].robots[slots[k][1]].name for k in slot_of]
 
