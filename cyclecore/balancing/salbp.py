@@ -36,7 +36,8 @@ _BATCH = 2  # loads generated per expansion: small batches keep the cyclic searc
 class Balance:
     """A balance of a line's tasks over its stations.
 
-    ``station`` (n,) int64: 0-based station of each task (flow order). ``objective``: stations
+    ``station`` (n,) int64: station of each task (in the caller's task order), stations numbered
+    0, 1, ... in flow order. ``objective``: stations
     (int, SALBP-1) or cycle time in seconds (float, SALBP-2). ``lower_bound``: proven bound on the
     objective. ``proven_optimal``: objective == a proven bound. ``station_time`` (m,): work per
     station in seconds; ``cycle_time`` its maximum. ``method``: which solver produced it.
