@@ -29,8 +29,6 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
-
 from .integer_times import scaled_down, scaled_up
 from .salbp import salbp2
 
@@ -135,6 +133,8 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
     current zone cycle). ``time_limit``: s of CP-SAT search (deterministic time, one worker).
     Returns a :class:`Rebalance` with the new Line and the before/after report.
     """
+    from ortools.sat.python import cp_model
+
     from cyclecore.line import Line
 
     if not isinstance(line, Line):
