@@ -171,6 +171,30 @@ def split(
 
 
 @app.command()
+def rebalance(
+    line: LineArg = None,
+    example: ExampleOpt = None,
+    zone: Annotated[str, typer.Option(help="the zone whose stations share the work")] = ...,
+    objective: Annotated[str, typer.Option(help="min-cycle (same stations, shortest zone cycle) or min-stations")] = "min-cycle",
+    cycle_time: Annotated[Optional[float], typer.Option("--cycle-time", help="zone cycle for min-stations, s", min=0.001)] = None,
+    time_limit: TimeLimitOpt = 10.0,
+    seed: SeedOpt = 0,
+    output: OutputOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Move tasks between the stations of a zone (precedence, reach, tools), before/after."""
+    from cyclecore.balancing.line_api import rebalance as run
+
+    loaded = _load(line, example)
+    zone_key: int | str = int(zone) if zone.lstrip("-").isdigit() else zone
+    try:
+        report = run(loaded, zone_key, objective, cycle_time=cycle_time, time_limit=time_limit, seed=seed)
+    except ValueError as error:
+        _fail(str(error))
+    _report_change(report, output, as_json)
+
+
+@app.command()
 def plant(
     plant_file: Annotated[Optional[Path], typer.Argument(help="plant file (.yaml or .json)", show_default=False)] = None,
     example: ExampleOpt = None,

@@ -107,3 +107,23 @@ def test_simulate_bad_options_are_user_errors():
         result = runner.invoke(app, ["simulate", "--example", "tutorial", *args])
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_rebalance_writes_a_line_whose_zone_is_no_slower(tmp_path):
+    output = tmp_path / "rebalanced.yaml"
+    result = runner.invoke(app, ["rebalance", "--example", "tutorial", "--zone", "1", "--time-limit", "2",
+                                 "--output", str(output), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["zone_cycle_after_s"] <= report["zone_cycle_before_s"]
+    after = cyclecore.analyze(cyclecore.load_line(output))
+    assert max(s.cycle_s for s in after.stations) == report["zone_cycle_after_s"]
+
+
+def test_rebalance_bad_requests_are_user_errors(tmp_path):
+    output = tmp_path / "never.yaml"
+    for args in (["--zone", "9"], ["--zone", "1", "--objective", "fastest"]):
+        result = runner.invoke(app, ["rebalance", "--example", "tutorial", *args, "--output", str(output)])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+    assert not output.exists()
