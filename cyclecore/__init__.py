@@ -23,6 +23,7 @@ _API = {
     "analyze_plant": ("cyclecore.plant", "analyze_plant"),
     "Plant": ("cyclecore.plant", "Plant"),
     "simulate": ("cyclecore.simulation", "simulate"),
+    "simulate_plant": ("cyclecore.simulation", "simulate_plant"),
     "sequence": ("cyclecore.sequencing.line_api", "sequence"),
     "split_station": ("cyclecore.sequencing.line_api", "split_station"),
     "rebalance": ("cyclecore.balancing.line_api", "rebalance"),

@@ -199,6 +199,10 @@ def plant(
     plant_file: Annotated[Optional[Path], typer.Argument(help="plant file (.yaml or .json)", show_default=False)] = None,
     example: ExampleOpt = None,
     target: Annotated[Optional[float], typer.Option(help="plant target in products/week", min=0.001)] = None,
+    simulate_lines: Annotated[bool, typer.Option("--simulate", help="simulate every line with failures instead")] = False,
+    weeks: Annotated[float, typer.Option(help="with --simulate: weeks per replication", min=0.0001)] = 1.0,
+    replications: Annotated[int, typer.Option(help="with --simulate: replications", min=2)] = 10,
+    seed: SeedOpt = 0,
     as_json: JsonOpt = False,
 ):
     """Capacity of a plant of parallel line designs, and which designs fall short of a target."""
@@ -211,11 +215,19 @@ def plant(
         path = example_path(example).parent / "plant.yaml" if example else plant_file
         if example and not path.is_file():
             _fail(f"example {example!r} is a single line, not a plant; try --example module-plant")
-        result = analyze_plant(load_plant(path), target=target)
+        loaded = load_plant(path)
+        if simulate_lines:
+            from cyclecore.simulation import simulate_plant
+
+            result = simulate_plant(loaded, weeks=weeks, replications=replications, seed=seed)
+        else:
+            result = analyze_plant(loaded, target=target)
     except LineFileError as error:
         _fail(str(error))
     except KeyError as error:
         _fail(str(error.args[0]))
+    except ValueError as error:
+        _fail(str(error))
     if as_json:
         _emit_json(result.to_dict())
     else:

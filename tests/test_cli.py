@@ -127,3 +127,12 @@ def test_rebalance_bad_requests_are_user_errors(tmp_path):
         assert result.exit_code == 2, result.output
         assert "Traceback" not in result.output
     assert not output.exists()
+
+
+def test_plant_simulation_from_the_cli_is_the_api_result():
+    result = runner.invoke(app, ["plant", "--example", "module-plant", "--simulate", "--weeks", "0.2",
+                                 "--replications", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    plant = cyclecore.load_plant(cyclecore.example_path("module-plant").parent / "plant.yaml")
+    expected = cyclecore.simulate_plant(plant, weeks=0.2, replications=3, seed=0)
+    assert json.loads(result.output)["units_per_week"] == expected.units_per_week
