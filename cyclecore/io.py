@@ -44,7 +44,7 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
     targets no robot configuration reaches within joint limits.
     """
     path = Path(path)
-    raw = _read_document(path)
+    raw = read_document(path)
     problems: list[Problem] = []
     _inline_spot_lists(raw, path.parent, problems)
     if problems:
@@ -85,21 +85,22 @@ def write_atomically(path: str | Path, text: str) -> None:
     tmp.replace(path)
 
 
-def _read_document(path: Path):
+def read_document(path: Path, kind: str = "line", fields: str = "at least 'name' and 'stations'") -> dict:
+    """Parse a YAML or JSON file into a mapping, or raise :class:`LineFileError` saying why not.
+
+    ``kind`` names the file in messages ("line", "plant"); ``fields`` says what the mapping needs."""
+    path = Path(path)
     if not path.is_file():
-        raise LineFileError(path, [Problem("", "file not found (expected a line file .yaml or .json)")])
+        raise LineFileError(path, [Problem("", f"file not found (expected a {kind} file .yaml, .yml or .json)")])
     suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise LineFileError(path, [Problem("", f"unknown file type {suffix!r}; expected .yaml, .yml or .json")])
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise LineFileError(path, [Problem("", f"cannot be read as UTF-8 text ({error})")]) from None
     try:
-        if suffix == ".json":
-            raw = json.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            raw = yaml.safe_load(text)
-        else:
-            raise LineFileError(path, [Problem("", f"unknown file type {suffix!r}; expected .yaml, .yml or .json")])
+        raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as error:
         raise LineFileError(path, [Problem("", f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]) from None
     except yaml.YAMLError as error:
@@ -108,7 +109,7 @@ def _read_document(path: Path):
         reason = getattr(error, "problem", None) or str(error)
         raise LineFileError(path, [Problem("", f"invalid YAML{where}: {reason}")]) from None
     if not isinstance(raw, dict):
-        raise LineFileError(path, [Problem("", "expected a mapping with at least 'name' and 'stations'", type(raw).__name__)])
+        raise LineFileError(path, [Problem("", f"expected a mapping with {fields}", type(raw).__name__)])
     return raw
 
 

@@ -29,12 +29,10 @@ Plant figures (per week, each design with its own calendar; "units" are what the
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
 
 from cyclecore.errors import LineFileError, Problem
 from cyclecore.line import Line
@@ -121,10 +119,10 @@ def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
     the plant file and entry that refer to it. ``check_reach`` is passed to
     :func:`cyclecore.io.load_line`.
     """
-    from cyclecore.io import load_line
+    from cyclecore.io import load_line, read_document
 
     path = Path(path)
-    raw = _read_plant_document(path)
+    raw = read_document(path, kind="plant", fields="'name' and 'lines'")
     problems = _structure_problems(raw)
     entries = raw.get("lines") if isinstance(raw.get("lines"), list) else []
     files: dict[int, Path] = {}
@@ -159,31 +157,6 @@ def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
         raise LineFileError(path, problems)
     return Plant(name=raw["name"], lines=tuple(plant_lines), description=raw.get("description") or "",
                  file=str(path))
-
-
-def _read_plant_document(path: Path) -> dict:
-    if not path.is_file():
-        raise LineFileError(path, [Problem("", "file not found (expected a plant file .yaml, .yml or .json)")])
-    suffix = path.suffix.lower()
-    if suffix not in (".yaml", ".yml", ".json"):
-        raise LineFileError(path, [Problem("", f"unknown file type {suffix!r}; expected .yaml, .yml or .json")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LineFileError(path, [Problem("", f"cannot be read as UTF-8 text ({error})")]) from None
-    try:
-        raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise LineFileError(path, [Problem("", f"invalid JSON at line {error.lineno}, column {error.colno}: "
-                                               f"{error.msg}")]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
-        raise LineFileError(path, [Problem("", f"invalid YAML{where}: {reason}")]) from None
-    if not isinstance(raw, dict):
-        raise LineFileError(path, [Problem("", "expected a mapping with 'name' and 'lines'", type(raw).__name__)])
-    return raw
 
 
 def _structure_problems(raw: dict) -> list[Problem]:
