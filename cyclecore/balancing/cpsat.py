@@ -215,17 +215,9 @@ def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_lim
     if z["tools"] is not None:
         kinds = sorted({str(v) for v in z["tools"] if v is not None})
         for s in range(m):
-            flags = []
-            for kind in kinds:
-                holders = [x[j, s] for j in range(n) if (j, s) in x and z["tools"][j] is not None and str(z["tools"][j]) == kind]
-                if not holders:
-                    continue
-                f = model.NewBoolVar(f"tool{s}_{kind}")
-                for v in holders:
-                    model.AddImplication(v, f)
-                flags.append(f)
-            if len(flags) > z["max_tools"]:
-                model.Add(sum(flags) <= z["max_tools"])
+            holders = {kind: [x[j, s] for j in range(n) if (j, s) in x and z["tools"][j] is not None
+                              and str(z["tools"][j]) == kind] for kind in kinds}
+            limit_tools_per_station(model, s, holders, z["max_tools"])
     if strong and hint is not None:
         for j in range(n):
             model.AddHint(station[j], int(hint[j]))
@@ -258,3 +250,18 @@ def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_lim
     obj = float(st.max())
     bound = obj if proven else float(math.ceil(solver.BestObjectiveBound() - 1e-9)) / scale
     return Balance(assigned.astype(np.int64), obj, bound, proven, method, st)
+
+
+def limit_tools_per_station(model, station, holders: dict, max_tools: int) -> None:
+    """At most ``max_tools`` tool kinds in ``station``: ``holders[kind]`` are the booleans
+    "a task of that kind is placed here"; a kind counts once any of them is true."""
+    flags = []
+    for kind, variables in holders.items():
+        if not variables:
+            continue
+        flag = model.NewBoolVar(f"tool{station}_{kind}")
+        for v in variables:
+            model.AddImplication(v, flag)
+        flags.append(flag)
+    if len(flags) > max_tools:
+        model.Add(sum(flags) <= max_tools)

@@ -137,6 +137,8 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
 
     from cyclecore.line import Line
 
+    from .cpsat import limit_tools_per_station
+
     if not isinstance(line, Line):
         raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")
     if objective not in OBJECTIVES:
@@ -222,17 +224,9 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
         if st.tools_allowed is not None:
             mine = [k for k, (ss, _) in enumerate(slots) if ss == s]
             kinds = sorted({t.tool for t in tasks if t.tool is not None})
-            flags = []
-            for kind in kinds:
-                holders = [x[j, k] for j, t in enumerate(tasks) for k in mine if t.tool == kind and (j, k) in x]
-                if not holders:
-                    continue
-                f = model.NewBoolVar(f"tool{s}_{kind}")
-                for v in holders:
-                    model.AddImplication(v, f)
-                flags.append(f)
-            if len(flags) > st.tools_allowed:
-                model.Add(sum(flags) <= st.tools_allowed)
+            holders = {kind: [x[j, k] for j, t in enumerate(tasks) for k in mine if t.tool == kind and (j, k) in x]
+                       for kind in kinds}
+            limit_tools_per_station(model, s, holders, st.tools_allowed)
     loads = [sum(int(w_i[j]) * x[j, k] for j in range(n) if (j, k) in x) for k in range(len(slots))]
     if objective == "min-cycle":
         cycle = model.NewIntVar(int(f_i.max()), int(w_i.sum() + o_i.max() + f_i.max()), "cycle")

@@ -40,6 +40,20 @@ def search_parameters(time_limit: float, solution_limit: int | None = None):
     return params
 
 
+def solve_from_routes(model, params, routes=None):
+    """Close ``model`` and solve it, warm-started from ``routes`` (node lists per vehicle, without
+    the depots) when they are given and feasible; None when no solution is found."""
+    model.CloseModelWithParameters(params)
+    solution = None
+    if routes is not None:
+        initial = model.ReadAssignmentFromRoutes(routes, True)
+        if initial is not None:
+            solution = model.SolveFromAssignmentWithParameters(initial, params)
+    if solution is None:
+        solution = model.SolveWithParameters(params)
+    return solution
+
+
 def ortools_route(tour: Tour, start: np.ndarray | None, time_limit: float,
                   solution_limit: int | None = None) -> np.ndarray | None:
     """Best route OR-Tools finds within ``time_limit`` s, as a node array with home at both ends
@@ -90,14 +104,8 @@ def ortools_route(tour: Tour, start: np.ndarray | None, time_limit: float,
                         solver.Add(cu <= cv + slack)
 
     params = search_parameters(time_limit, solution_limit)
-    model.CloseModelWithParameters(params)
-    solution = None
-    if start is not None:
-        initial = model.ReadAssignmentFromRoutes([[int(v) for v in start[1:-1]]], True)
-        if initial is not None:
-            solution = model.SolveFromAssignmentWithParameters(initial, params)
-    if solution is None:
-        solution = model.SolveWithParameters(params)
+    warm = None if start is None else [[int(v) for v in start[1:-1]]]
+    solution = solve_from_routes(model, params, warm)
     if solution is None:
         return None
     index = model.Start(0)

@@ -32,7 +32,7 @@ from ortools.constraint_solver import pywrapcp
 from cyclecore.sequencing.exact import MAX_EXACT_TASKS
 from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
 from cyclecore.sequencing.precedence import precedence_closure
-from cyclecore.sequencing.routing import search_parameters
+from cyclecore.sequencing.routing import search_parameters, solve_from_routes
 from cyclecore.sequencing.sequencer import best_route, check_seed, check_time_limit
 from cyclecore.sequencing.station_exact import MAX_EXACT_SPLITS, exact_split, split_count
 from cyclecore.sequencing.station_local_search import polish_split
@@ -223,14 +223,7 @@ def _ortools_split(station: _Station, warm: list[list[int]] | None, time_limit: 
         model.AddVariableMinimizedByFinalizer(clock.CumulVar(model.End(r)))
 
     params = search_parameters(time_limit, ORTOOLS_SOLUTIONS)
-    model.CloseModelWithParameters(params)
-    solution = None
-    if warm is not None:
-        initial = model.ReadAssignmentFromRoutes(warm, True)
-        if initial is not None:
-            solution = model.SolveFromAssignmentWithParameters(initial, params)
-    if solution is None:
-        solution = model.SolveWithParameters(params)
+    solution = solve_from_routes(model, params, warm)
     if solution is None:
         return None
     routes = []
