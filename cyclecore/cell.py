@@ -2,9 +2,10 @@
 
 Task poses are given in the cell frame for the tool centre point. The arm's kinematics work on
 the flange in the robot's base frame, so each target becomes ``base⁻¹ · target · tcp⁻¹``. Among
-the inverse-kinematics solutions within joint limits, each task takes the one closest to the
-configuration before it in the program (starting from home) — what a robot programmer teaching
-the path would do; a re-sequencing may choose others.
+the inverse-kinematics solutions within joint limits, a task takes the one closest to its
+``configuration_deg`` when the file gives one (the configuration it was taught in), otherwise the
+one closest to the configuration before it in the program (starting from home) — what a robot
+programmer teaching the path would do. Re-sequencing records the configurations it chooses.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def robot_program(line: Line, station: Station, robot: Robot, tasks: list[Task] 
         if task.joints_deg is not None:
             q = np.radians(task.joints_deg)
         else:
-            solution, ok = arm.closest(targets[k][None], previous)
+            reference = previous if task.configuration_deg is None else np.radians(task.configuration_deg)
+            solution, ok = arm.closest(targets[k][None], reference)
             q, reachable[k] = solution[0], bool(ok[0])
         if reachable[k]:
             previous = q

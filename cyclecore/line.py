@@ -132,6 +132,9 @@ class Task(_Value):
     name: Name
     pose: Pose | None = None
     joints_deg: Joint6 | None = None
+    # arm configuration to reach ``pose`` in (as taught; like a controller's configuration flags):
+    # IK takes the solution closest to it; default: closest to the previous one in the program
+    configuration_deg: Joint6 | None = None
     process_time_s: NonNegative = 0.0  # weld, glue, fasten … with the robot standing still
     logic_time_s: NonNegative = 0.0  # I/O handshakes, gun closing, safety logic
     tool: str | None = None
@@ -144,6 +147,8 @@ class Task(_Value):
     def _one_target(self):
         if (self.pose is None) == (self.joints_deg is None):
             raise ValueError("give exactly one of 'pose' or 'joints_deg'")
+        if self.configuration_deg is not None and self.pose is None:
+            raise ValueError("'configuration_deg' chooses how a pose is reached; it goes with 'pose', not 'joints_deg'")
         return self
 
 

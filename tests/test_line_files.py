@@ -107,6 +107,12 @@ MALFORMED = {
             "max_velocity_deg_s": [150] * 6, "max_acceleration_deg_s2": [600] * 6, "max_jerk_deg_s3": [3000] * 6}})),
         "robot_models.MyArm"),
     "zero units per product": (_set(["units_per_product"], 0), "units_per_product"),
+    "configuration for a joint target": (_set(T0 + ["configuration_deg"], [0, -90, 90, 0, 30, 0]),
+                                         "'configuration_deg' chooses how a pose is reached"),
+    "configuration with five axes": (_chain(_delete(T0 + ["joints_deg"]),
+                                            _set(T0 + ["pose"], {"xyz_m": [1.5, 0, 1.5]}),
+                                            _set(T0 + ["configuration_deg"], [0, -90, 90, 0, 30])),
+                                     "stations[0].tasks[0].configuration_deg"),
 }
 
 

@@ -128,7 +128,7 @@ def _single(station: Station, robot: Robot, tasks: list[Task]) -> Station:
 def _with_order(station: Station, robot: Robot, order: list[Task]) -> Station:
     """The station with ``robot``'s tasks in ``order``, every other task where it was."""
     mine = {t.name for t in station.tasks_of(robot.name)}
-    queue = iter(order)
+    queue = iter(order)  # the new tasks may also carry the configuration chosen for them
     tasks = [next(queue) if t.name in mine else t for t in station.tasks]
     return station.model_copy(update={"tasks": tasks})
 
@@ -137,6 +137,13 @@ def _precedence(tasks: list[Task]) -> list[tuple[int, int]]:
     """Pairs among these tasks (numbered from 1); predecessors done elsewhere are ignored."""
     number = {t.name: k for k, t in enumerate(tasks, start=1)}
     return [(number[a], number[t.name]) for t in tasks for a in t.after if a in number]
+
+
+def _in_configuration(task: Task, q: np.ndarray) -> Task:
+    """The task taught in configuration ``q`` (rad), so the analysis reaches it exactly that way."""
+    if task.pose is None:
+        return task
+    return task.model_copy(update={"configuration_deg": np.degrees(q).tolist()})
 
 
 def _sequence_robot(line: Line, station: Station, robot: Robot, time_limit: float, seed: int):
@@ -152,7 +159,9 @@ def _sequence_robot(line: Line, station: Station, robot: Robot, time_limit: floa
             route = best_route(times, time_limit, pairs, alternatives=[list(g) for g in options.groups],
                                seed=seed)
             task_of = {v: k for k, g in enumerate(options.groups) for v in g}
-            candidates.append((f"ik-choice {route.method}", [tasks[task_of[int(v)]] for v in route.order[1:-1]]))
+            chosen = [_in_configuration(tasks[task_of[int(v)]], options.configs[int(v)])
+                      for v in route.order[1:-1]]
+            candidates.append((f"ik-choice {route.method}", chosen))
         program = robot_program(line, station, robot, tasks)
         times = move_time_matrix(program.configs, *limits, robot.speed_override)
         route = best_route(times, time_limit, pairs, seed=seed)
