@@ -75,12 +75,7 @@ class LineSimulation:
         return json.loads(json.dumps(asdict(self)))
 
     def __str__(self) -> str:
-        lines = [f"Line {self.line}: simulated {self.replications} x {self.weeks:g} week(s) (seed {self.seed})",
-                 f"  units/week      {self.units_per_week:,.0f}   (deterministic, no failures: "
-                 f"{self.deterministic_units_per_week:,.0f})"]
-        if self.ci99_units_per_week is not None:
-            lo, hi = self.ci99_units_per_week
-            lines.append(f"  99% CI          [{lo:,.0f}, {hi:,.0f}]")
+        lines = _throughput_rows(f"Line {self.line}", self)
         lines.append(f"  products/week   {self.products_per_week:,.1f} (plant)")
         lines.append(f"  bottleneck      {self.bottleneck_active_period} (active period), "
                      f"{self.bottleneck_arrow} (arrow method)")
@@ -94,6 +89,17 @@ class LineSimulation:
                 lines.append(f"  buffer after {b.after}: {b.places} places, mean {b.mean_level:.2f}, "
                              f"empty {b.empty_share:.0%}, full {b.full_share:.0%}")
         return "\n".join(lines)
+
+
+def _throughput_rows(title: str, result) -> list[str]:
+    """The opening rows of a simulation's text: run, units/week beside the no-failure figure, 99% CI."""
+    rows = [f"{title}: simulated {result.replications} x {result.weeks:g} week(s) (seed {result.seed})",
+            f"  units/week      {result.units_per_week:,.0f}   (deterministic, no failures: "
+            f"{result.deterministic_units_per_week:,.0f})"]
+    if result.ci99_units_per_week is not None:
+        lo, hi = result.ci99_units_per_week
+        rows.append(f"  99% CI          [{lo:,.0f}, {hi:,.0f}]")
+    return rows
 
 
 def line_arrays(line: Line, analysis=None) -> dict:
@@ -208,12 +214,7 @@ class PlantSimulation:
         return json.loads(json.dumps(asdict(self)))
 
     def __str__(self) -> str:
-        rows = [f"Plant {self.plant}: simulated {self.replications} x {self.weeks:g} week(s) (seed {self.seed})",
-                f"  units/week      {self.units_per_week:,.0f}   (deterministic, no failures: "
-                f"{self.deterministic_units_per_week:,.0f})"]
-        if self.ci99_units_per_week is not None:
-            lo, hi = self.ci99_units_per_week
-            rows.append(f"  99% CI          [{lo:,.0f}, {hi:,.0f}]")
+        rows = _throughput_rows(f"Plant {self.plant}", self)
         rows.append(f"  products/week   {self.products_per_week:,.1f} at {self.units_per_product} unit(s)/product")
         for design in self.lines:
             rows.append(f"  {design.name}: {design.copies} cop{'y' if design.copies == 1 else 'ies'}, "
