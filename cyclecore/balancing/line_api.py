@@ -136,6 +136,7 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
     from ortools.sat.python import cp_model
 
     from cyclecore.line import Line
+    from cyclecore.search_budget import check_time_limit
 
     from .cpsat import limit_tools_per_station
 
@@ -143,8 +144,7 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
         raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")
     if objective not in OBJECTIVES:
         raise ValueError(f"objective: expected one of {OBJECTIVES}, got {objective!r}")
-    if not (isinstance(time_limit, (int, float)) and time_limit > 0 and math.isfinite(time_limit)):
-        raise ValueError(f"time_limit: expected finite seconds > 0, got {time_limit!r}")
+    time_limit = check_time_limit(time_limit)
     stations = _zone_stations(line, zone)
     m = len(stations)
 

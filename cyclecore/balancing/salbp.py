@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore.search_budget import check_time_limit
+
 from . import bbr
 from .bounds import cycle_lower_bound, lb2_weights, lb3_weights, station_lower_bound
 from .integer_times import integer_scale, scaled_down, scaled_up
@@ -86,16 +88,6 @@ class _IntegerLine:
     csr: tuple
     dom: tuple
     ancestors: np.ndarray  # (n, words) uint64: bitset of every task's transitive predecessors
-
-
-def _check_limit(time_limit) -> float:
-    try:
-        tl = float(time_limit)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"time_limit: expected seconds > 0, got {time_limit!r}") from exc
-    if not (tl > 0 and math.isfinite(tl)):
-        raise ValueError(f"time_limit: expected finite seconds > 0, got {time_limit!r}")
-    return tl
 
 
 def _prepare(task_times, precedence, extra=()) -> _IntegerLine:
@@ -238,7 +230,7 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
     """
     times = check_task_times(task_times)
     c = _check_cycle_time(times, cycle_time)
-    tl = _check_limit(time_limit)
+    tl = check_time_limit(time_limit)
     if zoning is not None:
         from .cpsat import solve_zoned
 
@@ -274,7 +266,7 @@ def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, z
     if isinstance(stations, bool) or not isinstance(stations, (int, np.integer)) or stations < 1:
         raise ValueError(f"stations: expected an integer >= 1, got {stations!r}")
     m = int(stations)
-    tl = _check_limit(time_limit)
+    tl = check_time_limit(time_limit)
     if zoning is not None:
         from .cpsat import solve_zoned
 

@@ -27,7 +27,8 @@ from cyclecore.cell import configuration_options, flange_targets, robot_program
 from cyclecore.evaluate import robot_cycles, station_cycle
 from cyclecore.line import Line, Robot, Station, Task
 from cyclecore.motion import move_time_matrix
-from cyclecore.sequencing.sequencer import best_route, check_seed, check_time_limit
+from cyclecore.search_budget import check_seed, check_time_limit
+from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_split import split_tasks
 
 

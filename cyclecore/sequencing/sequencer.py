@@ -19,11 +19,11 @@ then never worse than stage 2's, but may differ).
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 
+from cyclecore.search_budget import check_seed, check_time_limit
 from cyclecore.sequencing.exact import MAX_EXACT_TASKS, solve_exact
 from cyclecore.sequencing.inputs import build_tour
 from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
@@ -40,22 +40,6 @@ MIN_KICKS, MAX_KICKS = 50, 50_000
 # the time limit here, so the solution count, not the clock, normally ends the search.
 ORTOOLS_SOLUTION_RATE = 2e5
 MIN_SOLUTIONS, MAX_SOLUTIONS = 10, 200
-
-
-def check_time_limit(time_limit, name: str = "time_limit") -> float:
-    try:
-        value = float(time_limit)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected a time in s, got {time_limit!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a finite time > 0 s, got {time_limit!r}")
-    return value
-
-
-def check_seed(seed, name: str = "seed") -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"{name}: expected an integer >= 0, got {seed!r}")
-    return int(seed)
 
 
 def kick_budget(time_limit: float, n_tasks: int) -> int:
