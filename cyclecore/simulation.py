@@ -241,15 +241,16 @@ def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int 
     children = np.random.SeedSequence(seed).spawn(len(copies))
     totals = np.zeros(replications)
     per_design: dict[str, list[float]] = {d.name: [] for d in plant.lines}
+    deterministic = {d.name: 0.0 for d in plant.lines}
     for done, ((design, _), child) in enumerate(zip(copies, children), start=1):
         run = simulate(design.line, weeks=weeks, replications=replications,
                        seed=int(child.generate_state(1)[0]), failures=failures,
                        failure_clock=failure_clock, executor=executor)
         totals += np.asarray(run.serial.replication_throughput_per_hour) * run.hours_per_week
         per_design[design.name].append(run.units_per_week)
+        deterministic[design.name] += run.deterministic_units_per_week
         if progress is not None:
             progress(done, len(copies))
-    deterministic = {d.name: d.copies * analyze(d.line).units_per_week for d in plant.lines}
     units = float(np.mean(totals))
     ci99 = mean_interval(totals, 0.99)
     upp = plant.units_per_product
