@@ -150,7 +150,7 @@ def test_salbp2_sample(benchmark):
 
 def test_zone_rebalance_module_line(benchmark):
     """Zone 2 of the bundled module line (the worst zone): shortest zone cycle by moving tasks."""
-    from cyclecore.balancing import rebalance
+    from cyclecore.changes.rebalance import rebalance
     from cyclecore.examples import load_example
 
     line = load_example("module-line")

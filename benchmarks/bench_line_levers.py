@@ -8,7 +8,7 @@ and the line cycle before and after. No robot may get slower than the file's ord
 from __future__ import annotations
 
 import cyclecore
-from cyclecore.sequencing.line_api import sequence
+from cyclecore.changes.programs import sequence
 
 
 def test_body_shop_resequence_all_robots(benchmark):

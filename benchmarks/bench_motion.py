@@ -17,7 +17,7 @@ import pytest
 import yaml
 from ruckig import InputParameter, Ruckig, Trajectory
 
-from cyclecore.motion import move_time_matrix, ptp_duration
+from cyclecore.robot.motion import move_time_matrix, ptp_duration
 
 MODEL = "KR210-R3100-2"
 N_OURS = 200_000

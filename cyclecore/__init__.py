@@ -12,21 +12,21 @@ __version__ = "0.1.0"
 
 # public name -> (module, attribute)
 _API = {
-    "load_line": ("cyclecore.io", "load_line"),
-    "LineFileError": ("cyclecore.errors", "LineFileError"),
-    "Line": ("cyclecore.line", "Line"),
-    "analyze": ("cyclecore.evaluate", "analyze"),
-    "Analysis": ("cyclecore.evaluate", "Analysis"),
+    "load_line": ("cyclecore.files.line_file", "load_line"),
+    "LineFileError": ("cyclecore.model.errors", "LineFileError"),
+    "Line": ("cyclecore.model.line", "Line"),
+    "analyze": ("cyclecore.analysis.deterministic", "analyze"),
+    "Analysis": ("cyclecore.analysis.deterministic", "Analysis"),
     "example_path": ("cyclecore.examples", "example_path"),
     "load_example": ("cyclecore.examples", "load_example"),
-    "load_plant": ("cyclecore.plant", "load_plant"),
-    "analyze_plant": ("cyclecore.plant", "analyze_plant"),
-    "Plant": ("cyclecore.plant", "Plant"),
-    "simulate": ("cyclecore.simulation", "simulate"),
-    "simulate_plant": ("cyclecore.simulation", "simulate_plant"),
-    "sequence": ("cyclecore.sequencing.line_api", "sequence"),
-    "split_station": ("cyclecore.sequencing.line_api", "split_station"),
-    "rebalance": ("cyclecore.balancing.line_api", "rebalance"),
+    "load_plant": ("cyclecore.files.plant_file", "load_plant"),
+    "analyze_plant": ("cyclecore.analysis.plant", "analyze_plant"),
+    "Plant": ("cyclecore.model.plant", "Plant"),
+    "simulate": ("cyclecore.analysis.simulation", "simulate"),
+    "simulate_plant": ("cyclecore.analysis.simulation", "simulate_plant"),
+    "sequence": ("cyclecore.changes.programs", "sequence"),
+    "split_station": ("cyclecore.changes.programs", "split_station"),
+    "rebalance": ("cyclecore.changes.rebalance", "rebalance"),
 }
 
 __all__ = sorted(_API) + ["__version__"]

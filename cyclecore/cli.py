@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cyclecore.errors import LineFileError
+from cyclecore.model.errors import LineFileError
 
 app = typer.Typer(
     add_completion=False,
@@ -32,7 +32,7 @@ def _fail(message: str) -> None:
 
 def _load(line: Optional[Path], example: Optional[str]):
     from cyclecore.examples import example_path
-    from cyclecore.io import load_line
+    from cyclecore.files.line_file import load_line
 
     if (line is None) == (example is None):
         _fail("give either a LINE file or --example NAME (see `cyclecore examples`)")
@@ -62,7 +62,7 @@ def analyze(
     as_json: JsonOpt = False,
 ):
     """Cycle time per station, the bottleneck, and the gap to a target."""
-    from cyclecore.evaluate import analyze as run
+    from cyclecore.analysis.deterministic import analyze as run
 
     result = run(_load(line, example), target=target)
     if as_json:
@@ -86,7 +86,7 @@ def simulate(
     from rich.console import Console
     from rich.progress import Progress
 
-    from cyclecore.simulation import simulate as run
+    from cyclecore.analysis.simulation import simulate as run
 
     loaded = _load(line, example)
     console = Console(stderr=True)
@@ -113,7 +113,7 @@ SeedOpt = Annotated[int, typer.Option(help="random seed of the searches", min=0)
 
 
 def _report_change(report, output: Optional[Path], as_json: bool) -> None:
-    from cyclecore.io import save_line
+    from cyclecore.files.line_file import save_line
 
     if output is not None:
         if output.suffix.lower() not in (".yaml", ".yml", ".json"):
@@ -138,7 +138,7 @@ def sequence(
     as_json: JsonOpt = False,
 ):
     """Shorten robot paths: re-order each robot's tasks (and IK configurations), before/after."""
-    from cyclecore.sequencing.line_api import sequence as run
+    from cyclecore.changes.programs import sequence as run
 
     loaded = _load(line, example)
     try:
@@ -160,7 +160,7 @@ def split(
     as_json: JsonOpt = False,
 ):
     """Add robots at a choke point: share a station's tasks over k robots, before/after."""
-    from cyclecore.sequencing.line_api import split_station
+    from cyclecore.changes.programs import split_station
 
     loaded = _load(line, example)
     try:
@@ -183,7 +183,7 @@ def rebalance(
     as_json: JsonOpt = False,
 ):
     """Move tasks between the stations of a zone (precedence, reach, tools), before/after."""
-    from cyclecore.balancing.line_api import rebalance as run
+    from cyclecore.changes.rebalance import rebalance as run
 
     loaded = _load(line, example)
     zone_key: int | str = int(zone) if zone.lstrip("-").isdigit() else zone
@@ -207,7 +207,8 @@ def plant(
 ):
     """Capacity of a plant of parallel line designs, and which designs fall short of a target."""
     from cyclecore.examples import example_path
-    from cyclecore.plant import analyze_plant, load_plant
+    from cyclecore.analysis.plant import analyze_plant
+    from cyclecore.files.plant_file import load_plant
 
     if (plant_file is None) == (example is None):
         _fail("give either a PLANT file or --example NAME (the example must have a plant.yaml)")
@@ -217,7 +218,7 @@ def plant(
             _fail(f"example {example!r} is a single line, not a plant; try --example module-plant")
         loaded = load_plant(path)
         if simulate_lines:
-            from cyclecore.simulation import simulate_plant
+            from cyclecore.analysis.simulation import simulate_plant
 
             result = simulate_plant(loaded, weeks=weeks, replications=replications, seed=seed)
         else:

@@ -9,10 +9,10 @@ import itertools
 import numpy as np
 import pytest
 
-from cyclecore.balancing.line_api import rebalance
-from cyclecore.geometry import rpy_from_matrix
-from cyclecore.io import line_from_dict
-from cyclecore.line import Line
+from cyclecore.changes.rebalance import rebalance
+from cyclecore.model.geometry import rpy_from_matrix
+from cyclecore.files.line_file import line_from_dict
+from cyclecore.model.line import Line
 
 HOME = [0.0, 0.0, 0.0, 0.0, 60.0, 0.0]
 MODEL = "IRB2400-10"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import cyclecore
-from cyclecore.cell import configuration_options, flange_targets, robot_program, tcp_in_cell
+from cyclecore.robot.cell import configuration_options, flange_targets, robot_program, tcp_in_cell
 
 
 @pytest.fixture(scope="module")

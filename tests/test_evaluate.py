@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import ruckig
 
-from cyclecore.evaluate import analyze
-from cyclecore.io import line_from_dict
+from cyclecore.analysis.deterministic import analyze
+from cyclecore.files.line_file import line_from_dict
 
 from line_fixtures import valid_line
 
@@ -124,8 +124,8 @@ def test_joint_path_is_sum_of_joint_space_distances(line):
 
 
 def test_tcp_path_of_pose_tasks_is_the_chord_length_between_targets():
-    from cyclecore.geometry import rpy_from_matrix
-    from cyclecore.robot_models import bundled_robot_models
+    from cyclecore.model.geometry import rpy_from_matrix
+    from cyclecore.model.robot_models import bundled_robot_models
 
     model = bundled_robot_models()["KR210-R3100-2"]
     home = np.radians([0, -90, 90, 0, 30, 0])

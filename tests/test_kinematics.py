@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 
-from cyclecore.motion import OPWKinematics
+from cyclecore.robot.motion import OPWKinematics
 
 TOL = 1e-9
 

@@ -16,8 +16,8 @@ import yaml
 from typer.testing import CliRunner
 
 from cyclecore.cli import app
-from cyclecore.errors import LineFileError
-from cyclecore.io import load_line, save_line
+from cyclecore.model.errors import LineFileError
+from cyclecore.files.line_file import load_line, save_line
 
 from line_fixtures import valid_line
 
@@ -198,8 +198,8 @@ def _spot_csv(rows: list[str]) -> str:
 
 def _reachable_spot_rows(n: int) -> list[str]:
     """Rows whose poses are FK of random configurations of the KR 210 at the cell origin."""
-    from cyclecore.geometry import rpy_from_matrix
-    from cyclecore.robot_models import bundled_robot_models
+    from cyclecore.model.geometry import rpy_from_matrix
+    from cyclecore.model.robot_models import bundled_robot_models
 
     model = bundled_robot_models()["KR210-R3100-2"]
     rng = np.random.default_rng(3)

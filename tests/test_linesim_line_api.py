@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from cyclecore.evaluate import analyze
-from cyclecore.line import Line
+from cyclecore.analysis.deterministic import analyze
+from cyclecore.model.line import Line
 from cyclecore.linesim import simulate_serial
-from cyclecore.simulation import line_arrays, simulate
+from cyclecore.analysis.simulation import line_arrays, simulate
 from line_fixtures import valid_line
 
 

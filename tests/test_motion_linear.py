@@ -12,7 +12,7 @@ import pytest
 from ruckig import InputParameter, Result, Ruckig, Trajectory
 from scipy.spatial.transform import Rotation
 
-from cyclecore.motion import linear_move_duration, linear_move_extent
+from cyclecore.robot.motion import linear_move_duration, linear_move_extent
 
 
 def random_poses(rng, n):

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from ruckig import InputParameter, Result, Ruckig, Trajectory
 
-from cyclecore.motion import ptp_duration, sample_ptp
+from cyclecore.robot.motion import ptp_duration, sample_ptp
 
 LIMIT_TOL = 1e-9
 

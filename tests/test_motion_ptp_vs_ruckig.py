@@ -13,7 +13,7 @@ import pytest
 import yaml
 from ruckig import InputParameter, Result, Ruckig, Trajectory
 
-from cyclecore.motion import move_time_matrix, ptp_duration, route_totals
+from cyclecore.robot.motion import move_time_matrix, ptp_duration, route_totals
 
 DOF = 6
 REL_TOL = 1e-9

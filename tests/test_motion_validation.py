@@ -1,11 +1,11 @@
-"""Bad input to cyclecore.motion is refused with a ValueError that names the argument."""
+"""Bad input to cyclecore.robot.motion is refused with a ValueError that names the argument."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cyclecore.motion import (
+from cyclecore.robot.motion import (
     OPWKinematics,
     linear_move_duration,
     move_time_matrix,

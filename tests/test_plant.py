@@ -12,9 +12,11 @@ import yaml
 from line_fixtures import valid_line
 
 import cyclecore
-from cyclecore.errors import LineFileError
+from cyclecore.model.errors import LineFileError
 from cyclecore.examples import example_path
-from cyclecore.plant import Plant, PlantLine, PlantLineFileError, analyze_plant, load_plant
+from cyclecore.analysis.plant import analyze_plant
+from cyclecore.files.plant_file import PlantLineFileError, load_plant
+from cyclecore.model.plant import Plant, PlantLine
 
 
 # --------------------------------------------------------------------------- fixtures

@@ -7,9 +7,9 @@ import copy
 import pytest
 
 import cyclecore
-from cyclecore.io import line_from_dict
-from cyclecore.plant import Plant, PlantLine
-from cyclecore.simulation import simulate_plant
+from cyclecore.files.line_file import line_from_dict
+from cyclecore.model.plant import Plant, PlantLine
+from cyclecore.analysis.simulation import simulate_plant
 
 from line_fixtures import valid_line
 

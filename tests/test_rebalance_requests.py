@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import cyclecore
-from cyclecore.balancing import rebalance, salbp1, salbp2
-from cyclecore.validation import check_line
+from cyclecore.balancing import salbp1, salbp2
+from cyclecore.changes.rebalance import rebalance
+from cyclecore.files.validation import check_line
 
 TIMES = [1.0, 2.0, 1.5, 1.0]
 CHAIN = [(0, 1), (1, 2), (2, 3)]

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 import cyclecore
-from cyclecore.cell import configuration_options
-from cyclecore.evaluate import robot_cycles
-from cyclecore.io import save_line
-from cyclecore.motion import move_time_matrix
+from cyclecore.robot.cell import configuration_options
+from cyclecore.analysis.deterministic import robot_cycles
+from cyclecore.files.line_file import save_line
+from cyclecore.robot.motion import move_time_matrix
 from cyclecore.sequencing import exact_route
-from cyclecore.sequencing.line_api import sequence
+from cyclecore.changes.programs import sequence
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_a_task_is_reached_in_its_taught_configuration(tutorial):
     options = configuration_options(tutorial, station, robot, [task])
     q = options.configs[list(options.groups[0])[-1]]  # not necessarily the closest to home
     taught = task.model_copy(update={"configuration_deg": np.degrees(q).tolist()})
-    from cyclecore.cell import robot_program
+    from cyclecore.robot.cell import robot_program
 
     program = robot_program(tutorial, station, robot, [taught])
     assert np.allclose(program.configs[1], q, atol=1e-12)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cyclecore
-from cyclecore.sequencing.line_api import sequence, split_station
+from cyclecore.changes.programs import sequence, split_station
 
 
 def analysed_robot_cycles(line, station):

@@ -5,7 +5,6 @@ stations) on plain arrays, solved exactly by branch, bound and remember; constra
 cases (zoning, fixed stations, tools) by a CP-SAT model; readers for the public benchmark sets.
 """
 
-from .line_api import Rebalance, rebalance
 from .instances import Instance, Salbp1Case, Salbp2Case, scholl_salbp1_instances, scholl_salbp2_instances
 from .otto import read_otto
 from .salbp import Balance, salbp1, salbp2
@@ -16,9 +15,7 @@ __all__ = [
     "Instance",
     "Salbp1Case",
     "Salbp2Case",
-    "Rebalance",
     "read_otto",
-    "rebalance",
     "read_scholl",
     "salbp1",
     "salbp2",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cyclecore.search_budget import check_time_limit
+from cyclecore.arguments import check_time_limit
 
 from . import bbr
 from .bounds import cycle_lower_bound, lb2_weights, lb3_weights, station_lower_bound

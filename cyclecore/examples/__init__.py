@@ -25,7 +25,7 @@ def example_path(name: str) -> Path:
 
 
 def load_example(name: str):
-    """Load a bundled example as a :class:`~cyclecore.line.Line`."""
-    from cyclecore.io import load_line
+    """Load a bundled example as a :class:`~cyclecore.model.line.Line`."""
+    from cyclecore.files.line_file import load_line
 
     return load_line(example_path(name))

@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from cyclecore.search_budget import check_seed, check_time_limit
+from cyclecore.arguments import check_seed, check_time_limit
 from cyclecore.sequencing.exact import MAX_EXACT_TASKS, solve_exact
 from cyclecore.sequencing.inputs import build_tour
 from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish

@@ -33,7 +33,7 @@ from cyclecore.sequencing.exact import MAX_EXACT_TASKS
 from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
 from cyclecore.sequencing.precedence import precedence_closure
 from cyclecore.sequencing.routing import search_parameters, solve_from_routes
-from cyclecore.search_budget import check_seed, check_time_limit
+from cyclecore.arguments import check_seed, check_time_limit
 from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_exact import MAX_EXACT_SPLITS, exact_split, split_count
 from cyclecore.sequencing.station_local_search import polish_split

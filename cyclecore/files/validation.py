@@ -1,6 +1,6 @@
 """Checks a line must pass beyond field types: names, references, precedence, robots, reach.
 
-Each check returns :class:`~cyclecore.errors.Problem` values with the field path, so a file
+Each check returns :class:`~cyclecore.model.errors.Problem` values with the field path, so a file
 with several mistakes is reported in one go.
 """
 
@@ -10,8 +10,8 @@ from collections import Counter
 
 import numpy as np
 
-from cyclecore.errors import Problem
-from cyclecore.line import Line
+from cyclecore.model.errors import Problem
+from cyclecore.model.line import Line
 
 
 def check_line(line: Line, *, check_reach: bool = True) -> list[Problem]:
@@ -184,7 +184,7 @@ def _check_precedence(line: Line) -> list[Problem]:
 
 
 def _check_reach(line: Line) -> list[Problem]:
-    from cyclecore.cell import robot_program
+    from cyclecore.robot.cell import robot_program
 
     problems = []
     for i, station in enumerate(line.stations):

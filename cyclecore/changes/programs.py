@@ -1,8 +1,8 @@
 """Sequencing on a line: re-order each robot's tasks, or share a station's tasks over more robots.
 
-Both functions return a new :class:`~cyclecore.line.Line` and a before/after report, per robot
+Both functions return a new :class:`~cyclecore.model.line.Line` and a before/after report, per robot
 (cycle, motion time, TCP and joint path length) and per station. "Before" and "after" are both
-the deterministic analysis of :mod:`cyclecore.evaluate` (exact jerk-limited PTP moves, IK
+the deterministic analysis of :mod:`cyclecore.analysis.deterministic` (exact jerk-limited PTP moves, IK
 configurations chosen closest to the previous one in program order), so the report always
 agrees with ``cyclecore.analyze`` on the returned line.
 
@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from cyclecore.cell import configuration_options, flange_targets, robot_program
-from cyclecore.evaluate import robot_cycles, station_cycle
-from cyclecore.line import Line, Robot, Station, Task
-from cyclecore.motion import move_time_matrix
-from cyclecore.search_budget import check_seed, check_time_limit
+from cyclecore.robot.cell import configuration_options, flange_targets, robot_program
+from cyclecore.analysis.deterministic import robot_cycles, station_cycle
+from cyclecore.model.line import Line, Robot, Station, Task
+from cyclecore.robot.motion import move_time_matrix
+from cyclecore.arguments import check_seed, check_time_limit
 from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_split import split_tasks
 
@@ -187,7 +187,7 @@ def _row(station: str, before, after, method: str) -> RobotBeforeAfter:
 def sequence(line, station=None, time_limit=1.0, *, seed=0) -> LineChangeReport:
     """Re-order every robot's tasks (of one station, or of the whole line) for a shorter cycle.
 
-    line: a :class:`~cyclecore.line.Line`. station: a station name, or None for every station.
+    line: a :class:`~cyclecore.model.line.Line`. station: a station name, or None for every station.
     time_limit: s per robot and candidate (routes of up to 12 tasks are solved exactly).
     Precedence (``after``) between tasks of the same robot is kept. Returns a
     :class:`LineChangeReport` whose ``line`` is the re-sequenced line; no robot gets slower.

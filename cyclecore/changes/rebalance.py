@@ -18,7 +18,7 @@ current balance as a hint, one worker and a fixed seed for determinism):
 
 Tasks given as joint targets (taught for one robot) stay where they are. Task poses are taken as
 the same part-frame pose in every station of the zone (the part sits identically in each). The
-new line's station cycles are then evaluated exactly (:func:`cyclecore.evaluate.station_cycle`,
+new line's station cycles are then evaluated exactly (:func:`cyclecore.analysis.deterministic.station_cycle`,
 with real moves); the before/after report compares them, and the original line is kept when the
 exact evaluation shows no gain.
 """
@@ -29,8 +29,8 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from .integer_times import scaled_down, scaled_up
-from .salbp import salbp2
+from cyclecore.balancing.integer_times import scaled_down, scaled_up
+from cyclecore.balancing.salbp import salbp2
 
 OBJECTIVES = ("min-cycle", "min-stations")
 
@@ -89,7 +89,7 @@ def _zone_stations(line, zone):
 
 def _task_work(line, station) -> dict[str, float]:
     """Planning estimate of each task's work in its current station (s), see module docstring."""
-    from cyclecore.evaluate import robot_cycles
+    from cyclecore.analysis.deterministic import robot_cycles
 
     share = {}
     for rc in robot_cycles(line, station):
@@ -108,7 +108,7 @@ def _task_work(line, station) -> dict[str, float]:
 
 def _reach(line, station, tasks) -> np.ndarray:
     """(len(tasks),) bool: some robot of the station reaches the task."""
-    from cyclecore.cell import configuration_options
+    from cyclecore.robot.cell import configuration_options
 
     ok = np.zeros(len(tasks), dtype=bool)
     for robot in station.robots:
@@ -117,7 +117,7 @@ def _reach(line, station, tasks) -> np.ndarray:
 
 
 def _exact_cycle(line, station) -> float:
-    from cyclecore.evaluate import station_cycle
+    from cyclecore.analysis.deterministic import station_cycle
 
     if not station.tasks and station.fixed_time_s == 0 and station.index_time_s == 0:
         return 0.0
@@ -135,10 +135,10 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
     """
     from ortools.sat.python import cp_model
 
-    from cyclecore.line import Line
-    from cyclecore.search_budget import check_time_limit
+    from cyclecore.model.line import Line
+    from cyclecore.arguments import check_time_limit
 
-    from .cpsat import limit_tools_per_station
+    from cyclecore.balancing.cpsat import limit_tools_per_station
 
     if not isinstance(line, Line):
         raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")

@@ -1,7 +1,7 @@
 """Deterministic analysis: robot cycle → station cycle → line cycle, the bottleneck, takt.
 
 - Robot cycle = home → its tasks in program order → home: motion time (exact jerk-limited
-  synchronized PTP moves from :mod:`cyclecore.motion`) + process time + logic time.
+  synchronized PTP moves from :mod:`cyclecore.robot.motion`) + process time + logic time.
 - Station cycle = slowest robot (or the station's fixed work, if longer) + index time; a station
   with ``parallel`` identical copies has an effective cycle of cycle / parallel.
 - Line cycle = slowest effective station cycle; that station is the (deterministic) bottleneck.
@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from cyclecore.line import Line, Station
+from cyclecore.model.line import Line, Station
 
 
 @dataclass(frozen=True)
@@ -84,15 +84,15 @@ class Analysis:
         return asdict(self)
 
     def __str__(self) -> str:
-        from cyclecore.report import analysis_text
+        from cyclecore.analysis.tables import analysis_text
 
         return analysis_text(self)
 
 
 def robot_cycles(line: Line, station: Station) -> tuple[RobotCycle, ...]:
     """Cycle of every robot in a station, program order as given."""
-    from cyclecore.cell import robot_program
-    from cyclecore.motion import route_totals
+    from cyclecore.robot.cell import robot_program
+    from cyclecore.robot.motion import route_totals
 
     out = []
     for robot in station.robots:

@@ -1,23 +1,10 @@
-"""Human-readable tables for results: one renderer for ``print(result)`` and the CLI.
-
-Rich builds the tables; printed to a file or pipe they are plain text, on a terminal coloured.
-"""
+"""Text tables of the deterministic analysis (``print(analysis)`` and ``cyclecore analyze``)."""
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
 from rich.table import Table
 
-
-def render(*renderables, width: int = 140) -> str:
-    """Render rich objects to plain text."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    for item in renderables:
-        console.print(item)
-    return buffer.getvalue().rstrip("\n")
+from cyclecore.results import render
 
 
 def _s(value: float | None, digits: int = 2) -> str:
@@ -25,7 +12,7 @@ def _s(value: float | None, digits: int = 2) -> str:
 
 
 def analysis_table(analysis) -> Table:
-    """Per-station table of an :class:`~cyclecore.evaluate.Analysis`."""
+    """Per-station table of an :class:`~cyclecore.analysis.deterministic.Analysis`."""
     table = Table(title=f"{analysis.line}: station cycle times (s)", title_justify="left")
     for header in ("station", "zone", "robots", "cycle", "motion", "process", "logic", "index",
                    "effective", "slack vs takt", "TCP path m", "avail."):

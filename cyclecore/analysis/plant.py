@@ -1,4 +1,4 @@
-"""A plant: several line designs making the same unit, each design built as identical copies.
+"""Plant figures: several line designs making the same unit, each design built as identical copies.
 
 The seed facts have three identical battery-module lines and a fourth line of a new design that
 makes about as much as the other three together; a car needs four modules. A plant file lists
@@ -17,7 +17,7 @@ Plant figures (per week, each design with its own calendar; "units" are what the
 "products" what the plant ships, products = units / units_per_product):
 
 - plant units/week = Σ over designs of copies × units/week of one copy (at 100 % availability);
-  the two availability estimates of :func:`cyclecore.evaluate.analyze` add up the same way.
+  the two availability estimates of :func:`cyclecore.analysis.deterministic.analyze` add up the same way.
 - share of a design = its copies × units/week ÷ plant units/week (at 100 % availability).
 - For a target T products/week the plant needs T × units_per_product units/week. The target is
   split in proportion to the shares, so one copy of a design must make
@@ -31,209 +31,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
+from cyclecore.model.plant import Plant
 
-from cyclecore.errors import LineFileError, Problem
-from cyclecore.line import Line
-
-PLANT_FIELDS = ("name", "description", "lines")
-ENTRY_FIELDS = ("file", "name")
-_COUNT_WORDS = ("copies", "count", "identical_lines", "quantity")
-
-
-class PlantLineFileError(LineFileError):
-    """A line file referenced by a plant cannot be used.
-
-    ``file`` and ``problems`` are the line file's own (field paths inside the line file);
-    ``plant_file`` and ``field`` (``lines[1].file``) say where the plant refers to it."""
-
-    def __init__(self, plant_file: str | Path, field: str, error: LineFileError):
-        self.plant_file = str(plant_file)
-        self.field = field
-        super().__init__(error.file, error.problems)
-
-    def __str__(self) -> str:
-        return f"{self.plant_file}: {self.field} refers to a line file with problems\n" + super().__str__()
-
-
-@dataclass(frozen=True)
-class PlantLine:
-    """One line design in a plant: its label, the loaded line and the file it came from."""
-
-    name: str
-    line: Line
-    file: str = ""  # resolved path of the line file ("" when built in memory)
-
-    @property
-    def copies(self) -> int:
-        """Identical copies of this design in the plant (the line's ``identical_lines``)."""
-        return self.line.identical_lines
-
-
-@dataclass(frozen=True)
-class Plant:
-    """Line designs that together make one kind of unit (e.g. battery modules)."""
-
-    name: str
-    lines: tuple[PlantLine, ...]
-    description: str = ""
-    file: str = ""  # the plant file ("" when built in memory)
-
-    def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"plant name must be non-empty text, got {self.name!r}")
-        lines = tuple(self.lines) if isinstance(self.lines, (list, tuple)) else None
-        if not lines:
-            raise ValueError(f"plant lines must be a non-empty sequence of PlantLine, got {self.lines!r}")
-        object.__setattr__(self, "lines", lines)
-        for i, entry in enumerate(lines):
-            if not isinstance(entry, PlantLine) or not isinstance(entry.line, Line):
-                raise ValueError(f"lines[{i}]: expected a PlantLine holding a Line, got {type(entry).__name__}")
-        problems = _name_problems([p.name for p in lines]) + _unit_problems(lines)
-        if problems:
-            raise ValueError("; ".join(str(p) for p in problems))
-
-    @property
-    def units_per_product(self) -> int:
-        """Units each product needs, common to every line of the plant (e.g. 4 modules per car)."""
-        return self.lines[0].line.units_per_product
-
-    def line(self, name: str) -> PlantLine:
-        for entry in self.lines:
-            if entry.name == name:
-                return entry
-        known = ", ".join(p.name for p in self.lines)
-        raise KeyError(f"plant {self.name!r} has no line {name!r} (lines: {known})")
-
-
-# --------------------------------------------------------------------------- reading
-def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
-    """Read a plant file (``.yaml``, ``.yml`` or ``.json``) and every line file it lists.
-
-    Raises :class:`~cyclecore.errors.LineFileError` naming the plant file and field paths
-    (``lines[1].file``) for problems of the plant file: missing or unreadable file, bad YAML/JSON,
-    unknown or missing fields, an empty ``lines`` list, a missing or repeated line file, repeated
-    names, different ``units_per_product``. A problem inside a line file raises
-    :class:`PlantLineFileError` (a LineFileError) with the line file's path and field paths, and
-    the plant file and entry that refer to it. ``check_reach`` is passed to
-    :func:`cyclecore.io.load_line`.
-    """
-    from cyclecore.io import load_line, read_document
-
-    path = Path(path)
-    raw = read_document(path, kind="plant", fields="'name' and 'lines'")
-    problems = _structure_problems(raw)
-    entries = raw.get("lines") if isinstance(raw.get("lines"), list) else []
-    files: dict[int, Path] = {}
-    seen: dict[Path, int] = {}
-    for i, entry in enumerate(entries):
-        reference = entry.get("file") if isinstance(entry, dict) else None
-        if not isinstance(reference, str) or not reference:
-            continue  # already reported by the structure check
-        resolved = (path.parent / reference).resolve()
-        if not resolved.is_file():
-            problems.append(Problem(f"lines[{i}].file", f"line file {resolved} not found; expected a path "
-                                                        "relative to the plant file", reference))
-        elif resolved in seen:
-            problems.append(Problem(f"lines[{i}].file",
-                                    f"same line file as lines[{seen[resolved]}].file; list each design once "
-                                    "(its copies are the line file's identical_lines)", reference))
-        else:
-            seen[resolved] = i
-            files[i] = resolved
-    if problems:
-        raise LineFileError(path, problems)
-
-    plant_lines = []
-    for i, entry in enumerate(entries):
-        try:
-            line = load_line(files[i], check_reach=check_reach)
-        except LineFileError as error:
-            raise PlantLineFileError(path, f"lines[{i}].file", error) from None
-        plant_lines.append(PlantLine(name=entry.get("name") or line.name, line=line, file=str(files[i])))
-    problems = _name_problems([p.name for p in plant_lines]) + _unit_problems(plant_lines)
-    if problems:
-        raise LineFileError(path, problems)
-    return Plant(name=raw["name"], lines=tuple(plant_lines), description=raw.get("description") or "",
-                 file=str(path))
-
-
-def _structure_problems(raw: dict) -> list[Problem]:
-    problems = []
-    for key in raw:
-        if key not in PLANT_FIELDS:
-            problems.append(Problem(str(key),
-                                    f"unknown field (check the spelling); expected {', '.join(PLANT_FIELDS)}"))
-    if "name" not in raw:
-        problems.append(Problem("name", "required field is missing"))
-    elif not isinstance(raw["name"], str) or not raw["name"]:
-        problems.append(Problem("name", "expected non-empty text", raw["name"]))
-    if not isinstance(raw.get("description", ""), (str, type(None))):
-        problems.append(Problem("description", "expected text", raw["description"]))
-    if "lines" not in raw:
-        problems.append(Problem("lines", "required field is missing; expected a list of {file: line.yaml} entries"))
-        return problems
-    entries = raw["lines"]
-    if not isinstance(entries, list):
-        problems.append(Problem("lines", "expected a list of {file: line.yaml} entries", entries))
-        return problems
-    if not entries:
-        problems.append(Problem("lines", "expected at least one line entry {file: line.yaml}", entries))
-    for i, entry in enumerate(entries):
-        where = f"lines[{i}]"
-        if not isinstance(entry, dict):
-            problems.append(Problem(where, "expected a mapping {file: line.yaml} (optional 'name')", entry))
-            continue
-        for key in entry:
-            if key in ENTRY_FIELDS:
-                continue
-            hint = ("; the number of copies is the line file's identical_lines" if key in _COUNT_WORDS
-                    else f"; expected {', '.join(ENTRY_FIELDS)}")
-            problems.append(Problem(f"{where}.{key}", "unknown field" + hint))
-        if "file" not in entry:
-            problems.append(Problem(f"{where}.file", "required field is missing; expected a line file path"))
-        elif not isinstance(entry["file"], str) or not entry["file"]:
-            problems.append(Problem(f"{where}.file", "expected a line file path relative to the plant file",
-                                    entry["file"]))
-        if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"]):
-            problems.append(Problem(f"{where}.name", "expected non-empty text", entry["name"]))
-    return problems
-
-
-def _name_problems(names: list[str]) -> list[Problem]:
-    first: dict[str, int] = {}
-    problems = []
-    for i, name in enumerate(names):
-        if name in first:
-            problems.append(Problem(f"lines[{i}].name",
-                                    f"line names must be unique in the plant (also lines[{first[name]}]); "
-                                    "give the entry its own 'name'", name))
-        else:
-            first[name] = i
-    return problems
-
-
-def _unit_problems(lines) -> list[Problem]:
-    reference = lines[0].line.units_per_product
-    problems = []
-    for i, entry in enumerate(lines[1:], start=1):
-        units = entry.line.units_per_product
-        if units != reference:
-            problems.append(Problem(
-                f"lines[{i}].file",
-                f"units_per_product is {units} in {entry.file or entry.name} but {reference} in lines[0].file "
-                f"({lines[0].file or lines[0].name}); expected every line of a plant to make the same unit",
-                units))
-    return problems
-
-
-# --------------------------------------------------------------------------- analysis
 @dataclass(frozen=True)
 class PlantLineAnalysis:
     """One design of a plant (all outputs per week; "per copy" is one of its identical lines).
 
-    The line figures are :func:`cyclecore.evaluate.analyze` of the line without a target. With a
+    The line figures are :func:`cyclecore.analysis.deterministic.analyze` of the line without a target. With a
     plant target, the ``gap_*`` fields are units/week one copy must make for its share minus what
     it makes (positive: short of its share) at 100 % availability and at the two estimates.
     """
@@ -293,7 +98,7 @@ class PlantAnalysis:
         return _plain(asdict(self))
 
     def __str__(self) -> str:
-        from cyclecore.report import render
+        from cyclecore.results import render
 
         return render(plant_table(self), plant_summary(self))
 
@@ -309,11 +114,11 @@ def _plain(value):
 def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
     """Output of every design and of the plant; ``target`` in products per week (e.g. cars/week).
 
-    Each design is analysed with :func:`cyclecore.evaluate.analyze` (no target: a line's own
+    Each design is analysed with :func:`cyclecore.analysis.deterministic.analyze` (no target: a line's own
     target would assume it made the whole plant's output); see the module docstring for the
     meaning of each figure.
     """
-    from cyclecore.evaluate import analyze
+    from cyclecore.analysis.deterministic import analyze
 
     if not isinstance(plant, Plant):
         raise ValueError(f"plant must be a Plant (see load_plant), got {type(plant).__name__}")
@@ -371,7 +176,6 @@ def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
     )
 
 
-# --------------------------------------------------------------------------- report
 def plant_table(analysis: PlantAnalysis):
     """Per-design rich table of a :class:`PlantAnalysis`."""
     from rich.table import Table

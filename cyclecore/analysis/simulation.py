@@ -2,7 +2,7 @@
 
 The deterministic analysis gives each station's cycle (the slowest process); this adds the least
 lucky one. The Line is turned into the plain arrays of :func:`cyclecore.linesim.simulate_serial`
-(cycle per station from :func:`cyclecore.evaluate.analyze`, MTBF/MTTR, buffer places, parallel
+(cycle per station from :func:`cyclecore.analysis.deterministic.analyze`, MTBF/MTTR, buffer places, parallel
 copies, manual bypass) and the calendar turns throughput per hour into units per week.
 
 Calendar convention: a week is ``shifts_per_day x hours_per_shift x days_per_week`` calendar hours
@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from cyclecore.evaluate import analyze
-from cyclecore.line import Line
+from cyclecore.analysis.deterministic import analyze
+from cyclecore.model.line import Line
 from cyclecore.linesim import SerialLineResult, simulate_serial
 
 
@@ -104,7 +104,7 @@ def _throughput_rows(title: str, result) -> list[str]:
 
 def line_arrays(line: Line, analysis=None) -> dict:
     """The plain arrays :func:`simulate_serial` needs for ``line`` (SI units); ``analysis`` is
-    :func:`cyclecore.evaluate.analyze` of the line when the caller already has it."""
+    :func:`cyclecore.analysis.deterministic.analyze` of the line when the caller already has it."""
     analysis = analysis if analysis is not None else analyze(line)
     stations = line.stations
     never = [s.reliability is None for s in stations]
@@ -224,7 +224,7 @@ class PlantSimulation:
 
 def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,
                    failures: str = "exponential", failure_clock: str = "busy", executor=None) -> PlantSimulation:
-    """Simulate every line of a :class:`~cyclecore.plant.Plant`, each copy of a design independently.
+    """Simulate every line of a :class:`~cyclecore.model.plant.Plant`, each copy of a design independently.
 
     Lines of a plant share nothing (each has its own supply and demand), so the plant's output in
     replication r is the sum over all copies of their output in replication r; the confidence
@@ -233,7 +233,7 @@ def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int 
     counts simulated copies.
     """
     from cyclecore.linesim.confidence import mean_interval
-    from cyclecore.plant import Plant
+    from cyclecore.model.plant import Plant
 
     if not isinstance(plant, Plant):
         raise ValueError(f"plant: expected a cyclecore Plant, got {type(plant).__name__}")

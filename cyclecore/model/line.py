@@ -16,8 +16,8 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cyclecore.geometry import pose_matrix
-from cyclecore.robot_models import RobotModel, bundled_robot_models
+from cyclecore.model.geometry import pose_matrix
+from cyclecore.model.robot_models import RobotModel, bundled_robot_models
 
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -33,7 +33,7 @@ class _Value(BaseModel):
 
 
 class Pose(_Value):
-    """Position (m) and fixed-axis XYZ orientation (deg) — see :mod:`cyclecore.geometry`."""
+    """Position (m) and fixed-axis XYZ orientation (deg) — see :mod:`cyclecore.model.geometry`."""
 
     xyz_m: Vector3
     rpy_deg: Vector3 = [0.0, 0.0, 0.0]

@@ -1,7 +1,7 @@
 """Reading line files: YAML or JSON, plus the spot lists (CSV) they reference.
 
 Loading is all-or-nothing: every problem found in the file and the CSVs it references is
-collected into one :class:`~cyclecore.errors.LineFileError` naming the file, the field path and
+collected into one :class:`~cyclecore.model.errors.LineFileError` naming the file, the field path and
 what was expected; nothing is returned half-built.
 
 Spot CSVs use the columns offline-programming tools export, with units fixed by the column:
@@ -29,8 +29,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from cyclecore.errors import LineFileError, Problem, format_path
-from cyclecore.line import Line
+from cyclecore.model.errors import LineFileError, Problem, format_path
+from cyclecore.model.line import Line
 
 CSV_REQUIRED = ("name", "x", "y", "z", "rx", "ry", "rz", "process_time", "robot", "sequence")
 CSV_OPTIONAL = ("logic_time", "tool", "after")
@@ -54,7 +54,7 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
 
 def line_from_dict(data: dict, *, source: str = "<dict>", check_reach: bool = True) -> Line:
     """Validate an in-memory line description exactly as :func:`load_line` does a file."""
-    from cyclecore.validation import check_line
+    from cyclecore.files.validation import check_line
 
     try:
         line = Line.model_validate(data)

@@ -1,6 +1,6 @@
 """Robot models: kinematics and joint limits of an industrial arm type.
 
-A robot model is shared by every robot of that type on the line; a robot (in :mod:`cyclecore.line`)
+A robot model is shared by every robot of that type on the line; a robot (in :mod:`cyclecore.model.line`)
 is one physical arm with its base pose and speed override. Files give angles in degrees (field
 names say so); the properties return SI arrays (rad, rad/s, rad/s², rad/s³) for the kernels.
 The bundled models live in ``cyclecore/data/robot_models.yaml`` with the source of every number.
@@ -92,8 +92,8 @@ class RobotModel(_Frozen):
 
     @property
     def arm(self):
-        """The arm's forward and inverse kinematics (:class:`cyclecore.motion.OPWKinematics`)."""
-        from cyclecore.motion import OPWKinematics
+        """The arm's forward and inverse kinematics (:class:`cyclecore.robot.motion.OPWKinematics`)."""
+        from cyclecore.robot.motion import OPWKinematics
 
         k = self.kinematics
         return OPWKinematics(

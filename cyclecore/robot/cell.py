@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cyclecore.geometry import invert
-from cyclecore.line import Line, Robot, Station, Task
+from cyclecore.model.geometry import invert
+from cyclecore.model.line import Line, Robot, Station, Task
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Changes to a line: each returns a new, validated Line and a before/after report."""
