@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cyclecore.changes.rebalance import rebalance
-from cyclecore.model.geometry import rpy_from_matrix
+from cyclecore.robot.geometry import rpy_from_matrix
 from cyclecore.files.line_file import line_from_dict
 from cyclecore.model.line import Line
 

@@ -124,7 +124,7 @@ def test_joint_path_is_sum_of_joint_space_distances(line):
 
 
 def test_tcp_path_of_pose_tasks_is_the_chord_length_between_targets():
-    from cyclecore.model.geometry import rpy_from_matrix
+    from cyclecore.robot.geometry import rpy_from_matrix
     from cyclecore.model.robot_models import bundled_robot_models
 
     model = bundled_robot_models()["KR210-R3100-2"]

@@ -198,7 +198,7 @@ def _spot_csv(rows: list[str]) -> str:
 
 def _reachable_spot_rows(n: int) -> list[str]:
     """Rows whose poses are FK of random configurations of the KR 210 at the cell origin."""
-    from cyclecore.model.geometry import rpy_from_matrix
+    from cyclecore.robot.geometry import rpy_from_matrix
     from cyclecore.model.robot_models import bundled_robot_models
 
     model = bundled_robot_models()["KR210-R3100-2"]

@@ -329,7 +329,7 @@ def test_analyze_plant_needs_a_plant(plant_folder):
 
 def test_plant_built_in_memory_checks_names_and_units(plant_folder):
     gen1 = cyclecore.load_line(plant_folder / "lines" / "gen1.yaml")
-    pairs = gen1.model_copy(update={"units_per_product": 2})
+    pairs = gen1.evolve(units_per_product=2)
     with pytest.raises(ValueError, match=r"lines\[1\].file: got 2, units_per_product is 2"):
         Plant("p", (PlantLine("a", gen1), PlantLine("b", pairs)))
     with pytest.raises(ValueError, match=r"lines\[1\].name: .*must be unique"):

@@ -7,7 +7,7 @@ import pytest
 import cyclecore
 from cyclecore.balancing import salbp1, salbp2
 from cyclecore.changes.rebalance import rebalance
-from cyclecore.files.validation import check_line
+from cyclecore.model.checks import check_line
 
 TIMES = [1.0, 2.0, 1.5, 1.0]
 CHAIN = [(0, 1), (1, 2), (2, 3)]
@@ -27,10 +27,10 @@ def test_rebalanced_module_line_keeps_every_predecessor_in_the_same_or_an_earlie
     zone = [s for s in line.stations if s.zone == 2]
     stations = list(line.stations)
     for before, after in zip(zone, zone[1:]):
-        first = after.tasks[0].model_copy(update={"after": [before.tasks[-1].name]})
+        first = after.tasks[0].evolve(after=(before.tasks[-1].name,))
         index = stations.index(after)
-        stations[index] = after.model_copy(update={"tasks": [first, *after.tasks[1:]]})
-    chained = line.model_copy(update={"stations": stations})
+        stations[index] = after.evolve(tasks=(first, *after.tasks[1:]))
+    chained = line.evolve(stations=tuple(stations))
     assert check_line(chained, check_reach=False) == []
 
     result = rebalance(chained, 2, time_limit=3.0)

@@ -48,7 +48,7 @@ def test_a_task_is_reached_in_its_taught_configuration(tutorial):
     task = station.tasks_of(robot.name)[0]
     options = configuration_options(tutorial, station, robot, [task])
     q = options.configs[list(options.groups[0])[-1]]  # not necessarily the closest to home
-    taught = task.model_copy(update={"configuration_deg": np.degrees(q).tolist()})
+    taught = task.evolve(configuration_deg=tuple(np.degrees(q)))
     from cyclecore.robot.cell import robot_program
 
     program = robot_program(tutorial, station, robot, [taught])

@@ -40,10 +40,10 @@ def test_resequencing_keeps_precedence_between_a_robots_tasks():
     tasks = list(station.tasks)
     names = [t.name for t in tasks]
     # The last task must come first, and the first one before the second: a real constraint
-    # on any shortened route.
-    tasks[0] = tasks[0].model_copy(update={"after": [names[-1]]})
-    tasks[1] = tasks[1].model_copy(update={"after": [names[0]]})
-    line = line.with_station(station.model_copy(update={"tasks": tasks}))
+    # on any shortened route. The program given already respects it (a line must).
+    tasks[0] = tasks[0].evolve(after=(names[-1],))
+    tasks[1] = tasks[1].evolve(after=(names[0],))
+    line = line.with_station(station.evolve(tasks=(tasks[-1], *tasks[:-1])))
 
     report = sequence(line, station="ST20", time_limit=0.3)
 

@@ -123,7 +123,7 @@ def _station(line: Line, name) -> Station:
 
 def _single(station: Station, robot: Robot, tasks: list[Task]) -> Station:
     """The station as seen by one robot doing ``tasks`` in this order."""
-    return station.model_copy(update={"robots": [robot], "tasks": list(tasks)})
+    return station.evolve(robots=(robot,), tasks=tuple(tasks))
 
 
 def _with_order(station: Station, robot: Robot, order: list[Task]) -> Station:
@@ -131,7 +131,7 @@ def _with_order(station: Station, robot: Robot, order: list[Task]) -> Station:
     mine = {t.name for t in station.tasks_of(robot.name)}
     queue = iter(order)  # the new tasks may also carry the configuration chosen for them
     tasks = [next(queue) if t.name in mine else t for t in station.tasks]
-    return station.model_copy(update={"tasks": tasks})
+    return station.evolve(tasks=tuple(tasks))
 
 
 def _precedence(tasks: list[Task]) -> list[tuple[int, int]]:
@@ -144,7 +144,7 @@ def _in_configuration(task: Task, q: np.ndarray) -> Task:
     """The task taught in configuration ``q`` (rad), so the analysis reaches it exactly that way."""
     if task.pose is None:
         return task
-    return task.model_copy(update={"configuration_deg": np.degrees(q).tolist()})
+    return task.evolve(configuration_deg=tuple(np.degrees(q).tolist()))
 
 
 def _sequence_robot(line: Line, station: Station, robot: Robot, time_limit: float, seed: int):
@@ -234,7 +234,7 @@ def _robots_for(station: Station, k: int) -> list[Robot]:
         while f"R{number}" in taken:
             number += 1
         taken.add(f"R{number}")
-        added.append(template.model_copy(update={"name": f"R{number}", "base": slot}))
+        added.append(template.evolve(name=f"R{number}", base=slot))
     return existing + added
 
 
@@ -305,10 +305,10 @@ def split_station(line, station, robots, time_limit=5.0, *, seed=0) -> LineChang
             initial = None
     split = split_tasks(matrices, process, pairs, time_limit, seed, initial_routes=initial)
 
-    ordered = [tasks[j - 1].model_copy(update={"robot": names[r]})
+    ordered = [tasks[j - 1].evolve(robot=names[r])
                for r, route in enumerate(split.routes) for j in route[1:-1]]
-    proposal = current.model_copy(update={"robots": team, "tasks": ordered})
-    kept = current.model_copy(update={"robots": team})
+    proposal = current.evolve(robots=tuple(team), tasks=tuple(ordered))
+    kept = current.evolve(robots=tuple(team))
     before = station_cycle(line, current)
     after = station_cycle(line.with_station(proposal), proposal)
     method = split.method

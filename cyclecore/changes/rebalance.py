@@ -176,7 +176,7 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
     allowed = np.zeros((n, len(slots)), dtype=bool)
     for k, (s, r) in enumerate(slots):
         st = stations[s]
-        allowed[:, k] = _reach(line, st.model_copy(update={"robots": [st.robots[r]]}), tasks)
+        allowed[:, k] = _reach(line, st.evolve(robots=(st.robots[r],)), tasks)
     current = np.full(n, -1)
     for j, task in enumerate(tasks):
         st = stations[home[j]]
@@ -300,7 +300,7 @@ def _hint(w, arcs, slots, current, allowed, over, time_limit):
 
 def _moved_line(line, stations, tasks, home, where, robot_of):
     """A new Line with each zone task at its new station and robot, in original flow order."""
-    out = line
+    changed = {}
     for s, st in enumerate(stations):
         members = sorted((j for j in range(len(tasks)) if where[j] == s), key=lambda j: (home[j], j))
         new_tasks = []
@@ -310,6 +310,6 @@ def _moved_line(line, stations, tasks, home, where, robot_of):
             update = {"robot": None if single and task.robot is None and home[j] == s else robot_of[j]}
             if home[j] != s:
                 update["robots"] = None  # its old station's robot names mean nothing here
-            new_tasks.append(task.model_copy(update=update))
-        out = out.with_station(st.model_copy(update={"tasks": new_tasks}))
-    return out
+            new_tasks.append(task.evolve(**update))
+        changed[st.name] = st.evolve(tasks=tuple(new_tasks))
+    return line.evolve(stations=tuple(changed.get(st.name, st) for st in line.stations))

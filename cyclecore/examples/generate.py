@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from cyclecore.model.geometry import pose_matrix, rpy_from_matrix
+from cyclecore.robot.geometry import pose_matrix, rpy_from_matrix
 from cyclecore.model.robot_models import bundled_robot_models
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +54,7 @@ def _approach_orientation(rng: np.random.Generator, approach: np.ndarray, tilt_d
 
 def _reachable_from_home(model_name: str, base: dict, tcp: dict, targets: np.ndarray) -> np.ndarray:
     """Mask of cell-frame TCP targets (k, 4, 4) the robot reaches within joint limits."""
-    from cyclecore.model.geometry import invert
+    from cyclecore.robot.geometry import invert
 
     model = bundled_robot_models()[model_name]
     base_m = pose_matrix(base["xyz_m"], np.radians(base["rpy_deg"]))

@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from cyclecore.model.errors import LineFileError, Problem, format_path
+from cyclecore.model.errors import LineFileError, Problem, format_path, problems_from_validation
 from cyclecore.model.line import Line
 
 CSV_REQUIRED = ("name", "x", "y", "z", "rx", "ry", "rz", "process_time", "robot", "sequence")
@@ -54,12 +54,12 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
 
 def line_from_dict(data: dict, *, source: str = "<dict>", check_reach: bool = True) -> Line:
     """Validate an in-memory line description exactly as :func:`load_line` does a file."""
-    from cyclecore.files.validation import check_line
+    from cyclecore.model.checks import check_line
 
     try:
         line = Line.model_validate(data)
     except ValidationError as error:
-        raise LineFileError(source, _problems_from(error)) from None
+        raise LineFileError(source, problems_from_validation(error)) from None
     problems = check_line(line, check_reach=check_reach)
     if problems:
         raise LineFileError(source, problems)
@@ -213,68 +213,3 @@ def _spot_task(row: dict, where: str, problems: list[Problem]):
     if row.get("after"):
         task["after"] = [p.strip() for p in row["after"].split(";") if p.strip()]
     return (row.get("robot", ""), sequence, task)
-
-
-def _problems_from(error: ValidationError) -> list[Problem]:
-    problems = []
-    for item in error.errors(include_url=False):
-        location = [part for part in item["loc"] if not _is_union_tag(part)]
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        expected = _expected(item["type"], message, item.get("ctx") or {})
-        if item["type"] == "missing":
-            problems.append(Problem(format_path(location), "required field is missing"))
-        elif item["type"] == "extra_forbidden":
-            problems.append(Problem(format_path(location), "unknown field (check the spelling)"))
-        elif isinstance(item.get("input"), dict):  # a whole mapping says less than the message
-            problems.append(Problem(format_path(location), expected))
-        else:
-            problems.append(Problem(format_path(location), expected, item.get("input")))
-    return problems
-
-
-_UNION_TAGS = {"int", "str", "float", "constrained-str", "constrained-int", "constrained-float",
-               "Pose", "list[constrained-float]", "list[float]"}
-
-
-def _is_union_tag(part) -> bool:
-    # pydantic puts the union member's type into the location ('int', 'constrained-str' …)
-    return isinstance(part, str) and (part in _UNION_TAGS or part.startswith(("function-", "list[")))
-
-
-_EXPECTED = {
-    "greater_than_equal": "expected a number ≥ {ge}",
-    "greater_than": "expected a number > {gt}",
-    "less_than_equal": "expected a number ≤ {le}",
-    "less_than": "expected a number < {lt}",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "finite_number": "expected a finite number",
-    "int_parsing": "expected a whole number",
-    "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "string_type": "expected text",
-    "string_too_short": "expected non-empty text",
-    "string_too_long": "expected at most {max_length} characters",
-    "list_type": "expected a list",
-    "too_short": "expected at least {min_length} item(s)",
-    "too_long": "expected at most {max_length} item(s)",
-    "literal_error": "expected {expected}",
-    "model_type": "expected a mapping of fields",
-    "model_attributes_type": "expected a mapping of fields",
-    "dict_type": "expected a mapping",
-    "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-}
-
-
-def _expected(kind: str, message: str, ctx: dict) -> str:
-    template = _EXPECTED.get(kind)
-    if template is not None:
-        try:
-            return template.format(**ctx)
-        except (KeyError, IndexError):
-            pass
-    text = message[0].lower() + message[1:] if message else kind
-    return text if text.startswith("expected") or text.startswith("give") else "expected: " + text

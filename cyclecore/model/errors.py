@@ -30,7 +30,7 @@ class Problem:
 
 
 def _show(value: object) -> str:
-    text = repr(value)
+    text = repr(list(value) if isinstance(value, tuple) else value)  # as the file wrote it
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -57,3 +57,70 @@ def format_path(parts) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def problems_from_validation(error) -> list[Problem]:
+    """Field-path problems from a pydantic ``ValidationError`` (one per error)."""
+    problems = []
+    for item in error.errors(include_url=False):
+        location = [part for part in item["loc"] if not _is_union_tag(part)]
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        expected = _expected(item["type"], message, item.get("ctx") or {})
+        if item["type"] == "missing":
+            problems.append(Problem(format_path(location), "required field is missing"))
+        elif item["type"] == "extra_forbidden":
+            problems.append(Problem(format_path(location), "unknown field (check the spelling)"))
+        elif isinstance(item.get("input"), dict):  # a whole mapping says less than the message
+            problems.append(Problem(format_path(location), expected))
+        else:
+            problems.append(Problem(format_path(location), expected, item.get("input")))
+    return problems
+
+
+_UNION_TAGS = {"int", "str", "float", "constrained-str", "constrained-int", "constrained-float",
+               "Pose", "list[constrained-float]", "list[float]"}
+
+
+def _is_union_tag(part) -> bool:
+    # pydantic puts the union member's type into the location ('int', 'constrained-str' …)
+    return isinstance(part, str) and (part in _UNION_TAGS or part.startswith(("function-", "list[", "tuple[")))
+
+
+_EXPECTED = {
+    "greater_than_equal": "expected a number ≥ {ge}",
+    "greater_than": "expected a number > {gt}",
+    "less_than_equal": "expected a number ≤ {le}",
+    "less_than": "expected a number < {lt}",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "finite_number": "expected a finite number",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "string_type": "expected text",
+    "string_too_short": "expected non-empty text",
+    "string_too_long": "expected at most {max_length} characters",
+    "list_type": "expected a list",
+    "tuple_type": "expected a list",
+    "too_short": "expected at least {min_length} item(s)",
+    "too_long": "expected at most {max_length} item(s)",
+    "literal_error": "expected {expected}",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "dict_type": "expected a mapping",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+}
+
+
+def _expected(kind: str, message: str, ctx: dict) -> str:
+    template = _EXPECTED.get(kind)
+    if template is not None:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    text = message[0].lower() + message[1:] if message else kind
+    return text if text.startswith("expected") or text.startswith("give") else "expected: " + text

@@ -1,9 +1,11 @@
 """The line: stations in flow order, their robots and tasks, buffers, reliability, calendar, costs.
 
-A :class:`Line` is an immutable value. Everything that changes a line (a re-sequenced robot, an
-added robot, a faster override, a bigger buffer) returns a new Line (``line.model_copy(update=…)``
-or the helpers below), so evaluation is a pure function of the Line and results can be cached
-and compared safely.
+A :class:`Line` is an immutable value: its lists are tuples and its fields frozen. Everything that
+changes a line (a re-sequenced robot, an added robot, a faster override, a bigger buffer) returns a
+new Line through :meth:`Line.evolve` (or :meth:`Line.with_station`), which validates the result
+exactly as :func:`cyclecore.files.line_file.load_line` validates a file, so a change can never
+produce a line a file could not hold. Evaluation is a pure function of the Line, and results can
+be cached and compared safely.
 
 Units: SI inside. Fields that take other units say so in their name (``mtbf_h``, ``mttr_min``,
 ``home_deg``, ``rpy_deg``); properties give the SI value (``mtbf_s``, ``home``).
@@ -16,14 +18,15 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cyclecore.model.geometry import pose_matrix
+from cyclecore.robot.geometry import pose_matrix
 from cyclecore.model.robot_models import RobotModel, bundled_robot_models
 
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Vector3 = Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=3, max_length=3)]
-Joint6 = Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=6, max_length=6)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Vector3 = Annotated[tuple[Finite, ...], Field(min_length=3, max_length=3)]
+Joint6 = Annotated[tuple[Finite, ...], Field(min_length=6, max_length=6)]
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -31,12 +34,22 @@ SECONDS_PER_HOUR = 3600.0
 class _Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def evolve(self, **changes):
+        """A copy with ``changes`` applied, validated like a value read from a file.
+
+        Raises pydantic's ``ValidationError`` for a field out of its range; a :class:`Line` also
+        runs the line checks (names, references, precedence, reach) and raises
+        :class:`~cyclecore.model.errors.LineFileError` like ``load_line``."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields if name in self.model_fields_set}
+        fields.update(changes)
+        return type(self).model_validate(fields)
+
 
 class Pose(_Value):
-    """Position (m) and fixed-axis XYZ orientation (deg) — see :mod:`cyclecore.model.geometry`."""
+    """Position (m) and fixed-axis XYZ orientation (deg) — see :mod:`cyclecore.robot.geometry`."""
 
     xyz_m: Vector3
-    rpy_deg: Vector3 = [0.0, 0.0, 0.0]
+    rpy_deg: Vector3 = (0.0, 0.0, 0.0)
 
     @property
     def matrix(self) -> np.ndarray:
@@ -44,7 +57,7 @@ class Pose(_Value):
         return pose_matrix(self.xyz_m, np.radians(self.rpy_deg))
 
 
-IDENTITY = Pose(xyz_m=[0.0, 0.0, 0.0])
+IDENTITY = Pose(xyz_m=(0.0, 0.0, 0.0))
 
 
 class Calendar(_Value):
@@ -138,9 +151,9 @@ class Task(_Value):
     process_time_s: NonNegative = 0.0  # weld, glue, fasten … with the robot standing still
     logic_time_s: NonNegative = 0.0  # I/O handshakes, gun closing, safety logic
     tool: str | None = None
-    after: list[Name] = []  # predecessors: task names that must be done no later than this one
+    after: tuple[Name, ...] = ()  # predecessors: task names that must be done no later than this one
     robot: Name | None = None  # the robot that does it (may be omitted when a station has one robot)
-    robots: list[Name] | None = None  # robots allowed to do it when re-splitting (default: all)
+    robots: tuple[Name, ...] | None = None  # robots allowed to do it when re-splitting (default: all)
     work_content_s: NonNegative | None = None  # rebalancing weight; default process + logic time
 
     @model_validator(mode="after")
@@ -163,9 +176,9 @@ class Station(_Value):
     parallel: Annotated[int, Field(ge=1)] = 1  # identical copies of this station sharing the flow
     reliability: Reliability | None = None
     manual_bypass: ManualBypass | None = None
-    robots: list[Robot] = []
-    tasks: list[Task] = []
-    robot_slots: list[Pose] = []  # where an extra robot could be mounted
+    robots: tuple[Robot, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    robot_slots: tuple[Pose, ...] = ()  # where an extra robot could be mounted
     tools_allowed: Annotated[int, Field(ge=1)] | None = None  # max different tools in the station
 
     def robot(self, name: str) -> Robot:
@@ -174,10 +187,10 @@ class Station(_Value):
                 return robot
         raise KeyError(f"station {self.name!r} has no robot {name!r}")
 
-    def tasks_of(self, robot: str) -> list[Task]:
+    def tasks_of(self, robot: str) -> tuple[Task, ...]:
         """The tasks a robot does, in program order."""
         single = len(self.robots) == 1
-        return [t for t in self.tasks if t.robot == robot or (single and t.robot is None)]
+        return tuple(t for t in self.tasks if t.robot == robot or (single and t.robot is None))
 
 
 class CostBook(_Value):
@@ -204,7 +217,7 @@ class Line(_Value):
     units_per_product: Annotated[int, Field(ge=1)] = 1  # e.g. 4 battery modules per car
     identical_lines: Annotated[int, Field(ge=1)] = 1  # copies of this line in the plant
     robot_models: dict[Name, RobotModel] = {}  # added to (or overriding) the bundled models
-    stations: Annotated[list[Station], Field(min_length=1)]
+    stations: Annotated[tuple[Station, ...], Field(min_length=1)]
     costs: CostBook = CostBook()
 
     @property
@@ -225,12 +238,31 @@ class Line(_Value):
     def station_index(self, name: str) -> int:
         return self.stations.index(self.station(name))
 
-    def with_station(self, station: Station) -> "Line":
-        """A new line with the same-named station replaced."""
+    def with_station(self, station: Station, *, check_reach: bool = True) -> "Line":
+        """A new, validated line with the same-named station replaced."""
         index = self.station_index(station.name)
-        stations = list(self.stations)
-        stations[index] = station
-        return self.model_copy(update={"stations": stations})
+        stations = self.stations[:index] + (station,) + self.stations[index + 1:]
+        return self.evolve(stations=stations, check_reach=check_reach)
+
+    def evolve(self, *, check_reach: bool = True, **changes) -> "Line":
+        """A new line with ``changes`` applied, validated exactly as ``load_line`` validates a file.
+
+        Raises :class:`~cyclecore.model.errors.LineFileError` listing every problem, with the
+        field paths a file would have (``stations[3].tasks[12].pose``)."""
+        from pydantic import ValidationError
+
+        from cyclecore.model.checks import check_line
+        from cyclecore.model.errors import LineFileError, problems_from_validation
+
+        source = f"line {self.name!r} after a change"
+        try:
+            line = _Value.evolve(self, **changes)
+        except ValidationError as error:
+            raise LineFileError(source, problems_from_validation(error)) from None
+        problems = check_line(line, check_reach=check_reach)
+        if problems:
+            raise LineFileError(source, problems)
+        return line
 
     def line_units_needed(self, products_per_week: float) -> float:
         """Units per week this one line must make for a plant target in products per week."""

@@ -11,11 +11,14 @@ programmer teaching the path would do. Re-sequencing records the configurations 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cyclecore.model.geometry import invert
-from cyclecore.model.line import Line, Robot, Station, Task
+from cyclecore.robot.geometry import invert
+
+if TYPE_CHECKING:  # the robot layer reads the model's values but never builds them
+    from cyclecore.model.line import Line, Robot, Station, Task
 
 
 @dataclass(frozen=True)
