@@ -13,7 +13,7 @@ Units: SI inside. Fields that take other units say so in their name (``mtbf_h``,
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -193,8 +193,67 @@ class Station(_Value):
         return tuple(t for t in self.tasks if t.robot == robot or (single and t.robot is None))
 
 
+LEVERS = ("resequence", "speed", "robot", "rebalance", "buffer", "repair_programme", "station_duplicate",
+          "line_duplicate")
+
+
+class LeadTimes(_Value):
+    """Weeks from ordering a change to the change running, per lever."""
+
+    resequence: NonNegative = 1.0
+    speed: NonNegative = 1.0
+    robot: NonNegative = 12.0
+    rebalance: NonNegative = 4.0
+    buffer: NonNegative = 6.0
+    repair_programme: NonNegative = 8.0
+    station_duplicate: NonNegative = 26.0
+    line_duplicate: NonNegative = 78.0
+
+
+class Downtimes(_Value):
+    """Production hours an installation stops the line, per lever (one change)."""
+
+    resequence: NonNegative = 2.0
+    speed: NonNegative = 1.0
+    robot: NonNegative = 16.0
+    rebalance: NonNegative = 16.0
+    buffer: NonNegative = 8.0
+    repair_programme: NonNegative = 0.0
+    station_duplicate: NonNegative = 48.0
+    line_duplicate: NonNegative = 0.0  # a new line is built beside the running ones
+
+
+class EngineeringHours(_Value):
+    """Engineering hours per change beyond its all-in price, charged at ``engineering_hour``."""
+
+    resequence: NonNegative = 0.0
+    speed: NonNegative = 0.0
+    robot: NonNegative = 0.0
+    rebalance: NonNegative = 0.0
+    buffer: NonNegative = 0.0
+    repair_programme: NonNegative = 0.0
+    station_duplicate: NonNegative = 0.0
+    line_duplicate: NonNegative = 0.0
+
+
+class Operators(_Value):
+    """Operators added per shift by a change, per lever."""
+
+    resequence: NonNegative = 0.0
+    speed: NonNegative = 0.0
+    robot: NonNegative = 0.0
+    rebalance: NonNegative = 0.0
+    buffer: NonNegative = 0.0
+    repair_programme: NonNegative = 0.0
+    station_duplicate: NonNegative = 0.5  # loading, checks and recovery of one more automated cell
+    line_duplicate: NonNegative = 12.0
+
+
 class CostBook(_Value):
-    """Prices of the levers (currency of the user's choice); one home for every cost number."""
+    """Prices and terms of the levers (currency of the user's choice); one home for every cost number.
+
+    A change's capex is its all-in price below plus its engineering hours × ``engineering_hour``.
+    """
 
     currency: str = "EUR"
     robot: NonNegative = 150_000.0  # arm, controller and dress pack
@@ -202,10 +261,49 @@ class CostBook(_Value):
     engineering_hour: NonNegative = 120.0
     resequence: NonNegative = 2_000.0  # re-teach and validate one robot program
     speed_validation: NonNegative = 5_000.0  # validate a higher override on one robot
+    speed_override_steps: Annotated[tuple[Annotated[float, Field(gt=0, le=1)], ...], Field(max_length=20)] = (0.9, 1.0)
     buffer_place: NonNegative = 8_000.0
+    rebalance: NonNegative = 20_000.0  # re-teach the moved tasks of one zone, move tooling
+    repair_programme: NonNegative = 40_000.0  # one station: spares on site, training, condition monitoring
+    repair_mttr_factor: Annotated[float, Field(gt=0, lt=1)] = 0.6  # MTTR × this after a repair programme
     station_duplicate: NonNegative = 1_500_000.0
     line_duplicate: NonNegative = 60_000_000.0
     operator_hour: NonNegative = 45.0
+    lead_time_weeks: LeadTimes = LeadTimes()
+    downtime_h: Downtimes = Downtimes()
+    engineering_h: EngineeringHours = EngineeringHours()
+    operators_per_shift: Operators = Operators()
+
+
+class TaskEdit(_Value):
+    """What a declared option does to one task: a new process time, or removing it."""
+
+    task: Name
+    process_time_s: NonNegative | None = None
+    logic_time_s: NonNegative | None = None
+    remove: bool = False
+
+    @model_validator(mode="after")
+    def _one_edit(self):
+        if self.remove and (self.process_time_s is not None or self.logic_time_s is not None):
+            raise ValueError("give either 'remove: true' or new times, not both")
+        if not self.remove and self.process_time_s is None and self.logic_time_s is None:
+            raise ValueError("give 'process_time_s', 'logic_time_s' or 'remove: true'")
+        return self
+
+
+class DeclaredOption(_Value):
+    """A change the user knows of and prices: a process simplification or a part redesign."""
+
+    name: Name
+    kind: Literal["process_simplification", "part_redesign"] = "process_simplification"
+    description: str = ""
+    capex: NonNegative = 0.0
+    engineering_h: NonNegative = 0.0
+    lead_time_weeks: NonNegative = 0.0
+    downtime_h: NonNegative = 0.0
+    operators_per_shift: Finite = 0.0  # may be negative: a simplification can free operators
+    tasks: Annotated[tuple[TaskEdit, ...], Field(min_length=1)]
 
 
 class Line(_Value):
@@ -219,6 +317,7 @@ class Line(_Value):
     robot_models: dict[Name, RobotModel] = {}  # added to (or overriding) the bundled models
     stations: Annotated[tuple[Station, ...], Field(min_length=1)]
     costs: CostBook = CostBook()
+    options: tuple[DeclaredOption, ...] = ()  # process simplifications and part redesigns on offer
 
     @property
     def models(self) -> dict[str, RobotModel]:
