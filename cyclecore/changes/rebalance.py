@@ -130,24 +130,70 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
 
     ``objective``: ``"min-cycle"`` (shortest zone cycle on the same stations) or
     ``"min-stations"`` (fewest stations with tasks at zone cycle <= ``cycle_time`` s, default the
-    current zone cycle). ``time_limit``: s of CP-SAT search (deterministic time, one worker).
-    Returns a :class:`Rebalance` with the new Line and the before/after report.
+    current zone cycle). ``time_limit``: s of CP-SAT search (deterministic time, one worker, so
+    the same answer on a busy or an idle machine). Returns a :class:`Rebalance` with the new Line
+    and the before/after report.
     """
-    from ortools.sat.python import cp_model
-
-    from cyclecore.model.line import Line
     from cyclecore.arguments import check_time_limit
-
-    from cyclecore.balancing.cpsat import limit_tools_per_station
+    from cyclecore.model.line import Line
 
     if not isinstance(line, Line):
         raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")
     if objective not in OBJECTIVES:
         raise ValueError(f"objective: expected one of {OBJECTIVES}, got {objective!r}")
     time_limit = check_time_limit(time_limit)
-    stations = _zone_stations(line, zone)
-    m = len(stations)
+    tasks = _zone_tasks(line, zone)
+    before = _station_loads(line, tasks.stations, tasks, tasks.home)
+    cycle_before = max(b.cycle_s for b in before)
+    slots = _robot_slots(line, zone, tasks)
+    target = cycle_before if cycle_time is None else float(cycle_time)
+    if objective == "min-stations" and not (target > 0 and math.isfinite(target)):
+        raise ValueError(f"cycle_time: expected finite seconds > 0, got {cycle_time!r}")
+    proposal = _propose(zone, objective, tasks, slots, target, time_limit, seed)
+    return _measured(line, zone, objective, tasks, before, proposal, target)
 
+
+@dataclass(frozen=True)
+class _ZoneTasks:
+    """The zone's stations and its tasks in flow order, with each task's home station (index
+    into ``stations``) and planning estimate of its work, s."""
+
+    stations: tuple
+    tasks: tuple
+    home: tuple[int, ...]
+    work: tuple[float, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.tasks]
+
+    def work_at(self, where, s: int) -> float:
+        """Estimated work of the tasks placed at station index ``s`` by ``where``, s."""
+        return float(sum(self.work[j] for j in range(len(self.tasks)) if where[j] == s))
+
+
+@dataclass(frozen=True)
+class _RobotSlots:
+    """Where a task may go: one slot per robot of each zone station."""
+
+    slots: list[tuple[int, int]]  # (station index, robot index)
+    allowed: np.ndarray  # (tasks, slots) bool: the slot's robot reaches the task and may do it
+    current: np.ndarray  # (tasks,) the task's slot now, -1 when its robot is not known
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    """CP-SAT's balance of the zone, judged by the planning estimate of task work."""
+
+    where: list[int]  # station index of each task
+    robot_of: list[str]  # robot name of each task
+    planned_cycle_s: float
+    planned_stations: int
+    proven_optimal: bool
+
+
+def _zone_tasks(line, zone) -> _ZoneTasks:
+    stations = _zone_stations(line, zone)
     tasks, home, work = [], [], []
     for s, st in enumerate(stations):
         w = _task_work(line, st)
@@ -159,19 +205,19 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
     if len(set(names)) != len(names):
         dup = next(nm for nm in names if names.count(nm) > 1)
         raise ValueError(f"zone: task name {dup!r} appears twice in zone {zone!r}; names must be unique")
-    n = len(tasks)
-    index = {nm: j for j, nm in enumerate(names)}
-    before = tuple(StationLoad(st.name, tuple(t.name for t in st.tasks),
-                               float(sum(work[j] for j in range(n) if home[j] == s)), _exact_cycle(line, st))
-                   for s, st in enumerate(stations))
-    cycle_before = max(b.cycle_s for b in before)
+    return _ZoneTasks(tuple(stations), tuple(tasks), tuple(home), tuple(work))
 
-    arcs = []
-    for j, task in enumerate(tasks):
-        for pred in task.after:
-            if pred in index:
-                arcs.append((index[pred], j))
-    # slots: one per robot of each station; a task goes to a robot that reaches it
+
+def _station_loads(line, stations, tasks: _ZoneTasks, where) -> tuple[StationLoad, ...]:
+    """Each station's tasks, estimated work and exact cycle on ``line``."""
+    return tuple(StationLoad(st.name, tuple(t.name for t in st.tasks), tasks.work_at(where, s),
+                             _exact_cycle(line, st))
+                 for s, st in enumerate(stations))
+
+
+def _robot_slots(line, zone, zone_tasks: _ZoneTasks) -> _RobotSlots:
+    stations, tasks, home = zone_tasks.stations, zone_tasks.tasks, zone_tasks.home
+    n = len(tasks)
     slots = [(s, r) for s, st in enumerate(stations) for r in range(len(st.robots))]
     allowed = np.zeros((n, len(slots)), dtype=bool)
     for k, (s, r) in enumerate(slots):
@@ -192,17 +238,57 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
                 allowed[j, current[j]] = True
         if not allowed[j].any():
             raise ValueError(f"zone: task {task.name!r} is reached by no robot of any station in zone {zone!r}")
+    return _RobotSlots(slots, allowed, current)
 
-    over = np.array([st.index_time_s for st in stations])
-    floor = np.array([st.index_time_s + st.fixed_time_s for st in stations])
-    target = cycle_before if cycle_time is None else float(cycle_time)
-    if objective == "min-stations" and not (target > 0 and math.isfinite(target)):
-        raise ValueError(f"cycle_time: expected finite seconds > 0, got {cycle_time!r}")
-    scale = 1000  # planning estimates to the millisecond keep CP-SAT's coefficients small
-    w_i = scaled_up(np.asarray(work), scale)
-    o_i = scaled_up(over, scale)
-    f_i = scaled_up(floor, scale)
 
+_SCALE = 1000  # planning estimates to the millisecond keep CP-SAT's coefficients small
+
+
+def _propose(zone, objective, tasks: _ZoneTasks, robots: _RobotSlots, target, time_limit, seed) -> _Proposal:
+    """Solve the zone's assignment model in CP-SAT and read back the balance."""
+    from ortools.sat.python import cp_model
+
+    from cyclecore.balancing.cpsat import cpsat_solver
+
+    stations, slots = tasks.stations, robots.slots
+    w_i = scaled_up(np.asarray(tasks.work), _SCALE)
+    o_i = scaled_up(np.array([st.index_time_s for st in stations]), _SCALE)
+    f_i = scaled_up(np.array([st.index_time_s + st.fixed_time_s for st in stations]), _SCALE)
+    arcs = _precedence_arcs(tasks.tasks)
+    hint = _hint(w_i, arcs, slots, robots.current, robots.allowed, o_i, time_limit)
+    model, x = _assignment_model(objective, tasks, robots, arcs, hint, target, w_i, o_i, f_i)
+    solver = cpsat_solver(time_limit, seed)
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        raise ValueError(f"cycle_time: no balance of zone {zone!r} meets {target} s with its reach, tools and precedence")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"CP-SAT found no balance of zone {zone!r} within time_limit = {time_limit} s")
+    n = len(tasks.tasks)
+    slot_of = [next(k for k in range(len(slots)) if (j, k) in x and solver.Value(x[j, k])) for j in range(n)]
+    where = [slots[k][0] for k in slot_of]
+    slot_work = np.zeros(len(slots))
+    for j, k in enumerate(slot_of):
+        slot_work[k] += w_i[j]
+    # a zone without robots has no slots: its cycle is its stations' fixed work alone
+    planned = max(float(f_i.max()), max((slot_work[k] + o_i[s] for k, (s, _) in enumerate(slots)), default=0.0))
+    robot_of = [stations[slots[k][0]].robots[slots[k][1]].name for k in slot_of]
+    return _Proposal(where, robot_of, float(planned) / _SCALE, len(set(where)), status == cp_model.OPTIMAL)
+
+
+def _precedence_arcs(tasks) -> list[tuple[int, int]]:
+    """(i, j) for every predecessor i inside the zone of task j; outside ones are already met."""
+    index = {t.name: j for j, t in enumerate(tasks)}
+    return [(index[pred], j) for j, task in enumerate(tasks) for pred in task.after if pred in index]
+
+
+def _assignment_model(objective, tasks: _ZoneTasks, robots: _RobotSlots, arcs, hint, target, w_i, o_i, f_i):
+    """CP-SAT model of the zone (see the module docstring); returns (model, x[task, slot])."""
+    from ortools.sat.python import cp_model
+
+    from cyclecore.balancing.cpsat import limit_tools_per_station
+
+    stations, slots, allowed = tasks.stations, robots.slots, robots.allowed
+    n, m = len(tasks.tasks), len(stations)
     model = cp_model.CpModel()
     x = {(j, k): model.NewBoolVar(f"x{j}_{k}") for j in range(n) for k in range(len(slots)) if allowed[j, k]}
     st_var = []
@@ -212,19 +298,19 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
         v = model.NewIntVar(slots[options[0]][0], slots[options[-1]][0], f"s{j}")
         model.Add(v == sum(slots[k][0] * x[j, k] for k in options))
         st_var.append(v)
-    for j, k in enumerate(_hint(w_i, arcs, slots, current, allowed, o_i, time_limit)):
+    for j, k in enumerate(hint):
         if (j, int(k)) in x:
             model.AddHint(x[j, int(k)], 1)
     # among equally good balances, move as few tasks as possible (each move is re-teaching)
-    stay = [x[j, k] for j in range(n) for k in range(len(slots)) if (j, k) in x and slots[k][0] == home[j]]
+    stay = [x[j, k] for j in range(n) for k in range(len(slots)) if (j, k) in x and slots[k][0] == tasks.home[j]]
     moves = n - sum(stay)
     for i, j in arcs:
         model.Add(st_var[i] <= st_var[j])
     for s, st in enumerate(stations):
         if st.tools_allowed is not None:
             mine = [k for k, (ss, _) in enumerate(slots) if ss == s]
-            kinds = sorted({t.tool for t in tasks if t.tool is not None})
-            holders = {kind: [x[j, k] for j, t in enumerate(tasks) for k in mine if t.tool == kind and (j, k) in x]
+            kinds = sorted({t.tool for t in tasks.tasks if t.tool is not None})
+            holders = {kind: [x[j, k] for j, t in enumerate(tasks.tasks) for k in mine if t.tool == kind and (j, k) in x]
                        for kind in kinds}
             limit_tools_per_station(model, s, holders, st.tools_allowed)
     loads = [sum(int(w_i[j]) * x[j, k] for j in range(n) if (j, k) in x) for k in range(len(slots))]
@@ -234,35 +320,21 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
             model.Add(loads[k] + int(o_i[s]) <= cycle)
         model.Minimize(cycle * (n + 1) + moves)
     else:
-        c = scaled_down(target, scale)
+        c = scaled_down(target, _SCALE)
         used = [model.NewBoolVar(f"used{s}") for s in range(m)]
         for k, (s, _) in enumerate(slots):
             model.Add(loads[k] <= max(c - int(o_i[s]), 0) * used[s])
         model.Minimize(sum(used) * (n + 1) + moves)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # deterministic only with a fixed worker count
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.max_deterministic_time = float(time_limit)
-    solver.parameters.max_time_in_seconds = 3.0 * float(time_limit)
-    status = solver.Solve(model)
-    if status == cp_model.INFEASIBLE:
-        raise ValueError(f"cycle_time: no balance of zone {zone!r} meets {target} s with its reach, tools and precedence")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no balance of zone {zone!r} within time_limit = {time_limit} s")
-    slot_of = [next(k for k in range(len(slots)) if (j, k) in x and solver.Value(x[j, k])) for j in range(n)]
-    where = [slots[k][0] for k in slot_of]
-    slot_work = np.zeros(len(slots))
-    for j, k in enumerate(slot_of):
-        slot_work[k] += w_i[j]
-    planned_cycle = float(max(float(f_i.max()), max(slot_work[k] + o_i[s] for k, (s, _) in enumerate(slots)))) / scale
-    planned_stations = len(set(where))
-    robot_of = [stations[slots[k][0]].robots[slots[k][1]].name for k in slot_of]
+    return model, x
 
-    new_line = _moved_line(line, stations, tasks, home, where, robot_of)
-    new_stations = _zone_stations(new_line, zone)
-    after = tuple(StationLoad(st.name, tuple(t.name for t in st.tasks),
-                              float(sum(work[j] for j in range(n) if where[j] == s)), _exact_cycle(new_line, st))
-                  for s, st in enumerate(new_stations))
+
+def _measured(line, zone, objective, tasks: _ZoneTasks, before, proposal: _Proposal, target) -> Rebalance:
+    """Build the proposed line, evaluate its stations exactly and keep it only if it gains."""
+    stations, home, names = tasks.stations, tasks.home, tasks.names
+    where = proposal.where
+    new_line = _moved_line(line, stations, tasks.tasks, home, where, proposal.robot_of)
+    after = _station_loads(new_line, _zone_stations(new_line, zone), tasks, where)
+    cycle_before = max(b.cycle_s for b in before)
     cycle_after = max(a.cycle_s for a in after)
     used_before = sum(1 for b in before if b.tasks)
     used_after = sum(1 for a in after if a.tasks)
@@ -272,16 +344,23 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
         improved = used_after < used_before and cycle_after <= target + 1e-9
     if not improved:  # the exact evaluation has the last word: keep the line as it was
         new_line, after, cycle_after, used_after, where = line, before, cycle_before, used_before, home
-    moved = tuple((names[j], stations[home[j]].name, stations[where[j]].name) for j in range(n) if where[j] != home[j])
+    moved = tuple((names[j], stations[home[j]].name, stations[where[j]].name)
+                  for j in range(len(names)) if where[j] != home[j])
     return Rebalance(new_line, zone, objective, before, after, cycle_before, cycle_after, used_before, used_after,
-                     moved, planned_cycle, planned_stations, status == cp_model.OPTIMAL, improved)
+                     moved, proposal.planned_cycle_s, proposal.planned_stations, proposal.proven_optimal, improved)
+
+
+# BB&R states per feasibility probe of the hint: a budget counted in work, not wall-clock
+# seconds, so the hint (and CP-SAT's answer from it) does not depend on how busy the machine is
+_HINT_STATES = 20
 
 
 def _hint(w, arcs, slots, current, allowed, over, time_limit):
     """First solution for CP-SAT: the current balance, or the exact SALBP-2 balance of the zone's
     robots taken one after another in flow order (precedence then holds across all of them, a
     stricter rule than needed) when that has a shorter estimated cycle. Reach is repaired by the
-    solver. Returns the slot of each task (-1: no hint)."""
+    solver. Returns the slot of each task (-1: no hint). ``time_limit`` s only caps the wall
+    clock; the search is bounded by ``_HINT_STATES``."""
     def cycle(slot_of):
         load = np.zeros(len(slots), dtype=np.int64)
         for j, k in enumerate(slot_of):
@@ -292,7 +371,7 @@ def _hint(w, arcs, slots, current, allowed, over, time_limit):
     if len(slots) < 2 or (hint < 0).any():
         return hint
     b = salbp2(w.astype(np.float64), np.array(arcs, dtype=np.int64).reshape(-1, 2), len(slots),
-               time_limit=max(0.2, 0.2 * time_limit))
+               time_limit=max(2.0, time_limit), node_limit=_HINT_STATES)
     if cycle(b.station) < cycle(hint):
         return b.station
     return hint
