@@ -122,10 +122,14 @@ def render(*renderables, width: int = 140) -> str:
 
 
 def text_block(*parts):
-    """Several renderables (tables, strings) printed one after another, as one renderable."""
-    from rich.console import Group
+    """Tables and strings printed one after another, as one renderable.
 
-    return Group(*parts)
+    Strings are plain text: a name like ``[b]S1`` prints as it is, never as rich markup.
+    """
+    from rich.console import Group
+    from rich.text import Text
+
+    return Group(*(Text(part) if isinstance(part, str) else part for part in parts))
 
 
 # --- to_dict ---------------------------------------------------------------------------------------

@@ -14,15 +14,18 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 from cyclecore.model.line import Line, Station
+from cyclecore.results import Result, lookup
+
+NO_TARGET = "no target given"
 
 
 @dataclass(frozen=True)
-class RobotCycle:
+class RobotCycle(Result):
     """One robot's cycle, s, split by kind, with its path lengths."""
 
     robot: str
@@ -37,7 +40,7 @@ class RobotCycle:
 
 
 @dataclass(frozen=True)
-class StationCycle:
+class StationCycle(Result):
     """A station's cycle and where it comes from (the slowest robot's parts), s."""
 
     name: str
@@ -56,9 +59,18 @@ class StationCycle:
     availability: float | None
     slack_s: float | None  # takt − effective cycle (negative: too slow for the target)
 
+    missing_reasons = {
+        "slowest_robot": "no robot sets the cycle: the station has no robots or its fixed work is longer",
+        "availability": "the station has no reliability (MTBF/MTTR) in the line file",
+        "slack_s": NO_TARGET,
+    }
+
+    def robot(self, name: str) -> RobotCycle:
+        return lookup(self.robots, name, owner=f"station {self.name!r}", kind="robot", key="robot")
+
 
 @dataclass(frozen=True)
-class Analysis:
+class Analysis(Result):
     """Deterministic analysis of a line (all times in s, outputs per week)."""
 
     line: str
@@ -77,13 +89,13 @@ class Analysis:
     takt_s: float | None
     gap_s: float | None  # line cycle − takt (positive: cycle time to remove)
 
+    missing_reasons = {name: NO_TARGET for name in
+                       ("target_products_per_week", "target_units_per_week", "takt_s", "gap_s")}
+
     def station(self, name: str) -> StationCycle:
-        return next(s for s in self.stations if s.name == name)
+        return lookup(self.stations, name, owner=f"line {self.line!r}", kind="station")
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def __str__(self) -> str:
+    def __rich__(self):
         from cyclecore.analysis.tables import analysis_text
 
         return analysis_text(self)

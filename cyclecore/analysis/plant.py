@@ -30,12 +30,16 @@ Plant figures (per week, each design with its own calendar; "units" are what the
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from cyclecore.model.plant import Plant
+from cyclecore.results import Result, lookup
+
+NO_TARGET = "no target given"
+
 
 @dataclass(frozen=True)
-class PlantLineAnalysis:
+class PlantLineAnalysis(Result):
     """One design of a plant (all outputs per week; "per copy" is one of its identical lines).
 
     The line figures are :func:`cyclecore.analysis.deterministic.analyze` of the line without a target. With a
@@ -61,9 +65,13 @@ class PlantLineAnalysis:
     gap_units_per_week_no_buffers: float | None  # target_units_per_week − units_per_week_no_buffers
     gap_units_per_week_ample_buffers: float | None  # target_units_per_week − units_per_week_ample_buffers
 
+    missing_reasons = {name: NO_TARGET for name in
+                       ("target_units_per_week", "takt_s", "gap_s", "gap_units_per_week",
+                        "gap_units_per_week_no_buffers", "gap_units_per_week_ample_buffers")}
+
 
 @dataclass(frozen=True)
-class PlantAnalysis:
+class PlantAnalysis(Result):
     """Plant output from its designs (per week). ``products = units / units_per_product``.
 
     Totals are Σ copies × per-copy figure over the designs. With a target (products/week):
@@ -90,25 +98,18 @@ class PlantAnalysis:
     short_lines_no_buffers: tuple[str, ...] | None
     short_lines_ample_buffers: tuple[str, ...] | None
 
+    missing_reasons = {name: NO_TARGET for name in
+                       ("target_products_per_week", "target_units_per_week", "gap_products_per_week",
+                        "gap_products_per_week_no_buffers", "gap_products_per_week_ample_buffers",
+                        "short_lines", "short_lines_no_buffers", "short_lines_ample_buffers")}
+
     def line(self, name: str) -> PlantLineAnalysis:
-        return next(p for p in self.lines if p.name == name)
+        return lookup(self.lines, name, owner=f"plant {self.plant!r}", kind="line")
 
-    def to_dict(self) -> dict:
-        """Plain JSON-ready data (tuples as lists)."""
-        return _plain(asdict(self))
+    def __rich__(self):
+        from cyclecore.analysis.tables import plant_analysis_text
 
-    def __str__(self) -> str:
-        from cyclecore.results import render
-
-        return render(plant_table(self), plant_summary(self))
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+        return plant_analysis_text(self)
 
 
 def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
@@ -175,49 +176,3 @@ def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
         short_lines_ample_buffers=short("gap_units_per_week_ample_buffers"),
     )
 
-
-def plant_table(analysis: PlantAnalysis):
-    """Per-design rich table of a :class:`PlantAnalysis`."""
-    from rich.table import Table
-
-    a = analysis
-    table = Table(title=f"{a.plant}: line designs (units/week)", title_justify="left")
-    headers = ["line", "copies", "cycle s", "bottleneck", "per copy", "no buf.", "ample buf.", "all copies",
-               "share"]
-    if a.target_products_per_week is not None:
-        headers += ["need/copy", "takt s", "gap s"]
-    for header in headers:
-        table.add_column(header, justify="left" if header in ("line", "bottleneck") else "right")
-    for r in a.lines:
-        row = [r.name if r.name == r.line else f"{r.name} ({r.line})", str(r.copies), f"{r.line_cycle_s:.2f}",
-               r.bottleneck, f"{r.units_per_week:,.0f}", f"{r.units_per_week_no_buffers:,.0f}",
-               f"{r.units_per_week_ample_buffers:,.0f}", f"{r.design_units_per_week:,.0f}", f"{r.share:.1%}"]
-        if a.target_products_per_week is not None:
-            row += [f"{r.target_units_per_week:,.0f}", f"{r.takt_s:.2f}", f"{r.gap_s:+.2f}"]
-        table.add_row(*row)
-    return table
-
-
-def plant_summary(analysis: PlantAnalysis) -> str:
-    a = analysis
-    lines = [
-        f"plant capacity at 100% availability: {a.units_per_week:,.0f} units/week (Σ copies × units/week per copy) "
-        f"→ {a.products_per_week:,.0f} products/week at {a.units_per_product} unit(s)/product",
-        f"estimate with isolated station availability: {a.products_per_week_no_buffers:,.0f} (no buffers) to "
-        f"{a.products_per_week_ample_buffers:,.0f} (ample buffers) products/week "
-        "(estimate; simulate each line for the figure with failures and buffers)",
-    ]
-    if a.target_products_per_week is not None:
-        gap = a.gap_products_per_week
-        verdict = (f"short by {gap:,.0f} products/week" if gap > 0
-                   else f"meets it with {-gap:,.0f} products/week to spare")
-        lines.append(f"target {a.target_products_per_week:,.0f} products/week = {a.target_units_per_week:,.0f} "
-                     f"units/week at 100% availability: {verdict}")
-
-        def names(group):
-            return ", ".join(group) if group else "none"
-
-        lines.append(f"designs short of their share (target split in proportion to capacity): "
-                     f"{names(a.short_lines)} at 100% availability; {names(a.short_lines_ample_buffers)} "
-                     f"by the ample-buffer estimate; {names(a.short_lines_no_buffers)} by the no-buffer estimate")
-    return "\n".join(lines)

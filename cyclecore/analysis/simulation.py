@@ -12,19 +12,21 @@ outside shifts), so simulated running time is the production hours of the calend
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 from cyclecore.analysis.deterministic import analyze
 from cyclecore.model.line import Line
 from cyclecore.linesim import SerialLineResult, simulate_serial
+from cyclecore.results import Result, lookup
+
+ONE_REPLICATION = "a single replication has no confidence interval"
 
 
 @dataclass(frozen=True)
-class StationSimulation:
+class StationSimulation(Result):
     """One station over the simulated weeks (shares of running time; operator-hours per week)."""
 
     name: str
@@ -40,7 +42,7 @@ class StationSimulation:
 
 
 @dataclass(frozen=True)
-class BufferSimulation:
+class BufferSimulation(Result):
     """The places after a station: how full they were."""
 
     after: str
@@ -51,7 +53,7 @@ class BufferSimulation:
 
 
 @dataclass(frozen=True)
-class LineSimulation:
+class LineSimulation(Result):
     """Outcome of :func:`simulate`: units per week with confidence intervals, per station and buffer."""
 
     line: str
@@ -70,36 +72,15 @@ class LineSimulation:
     buffers: tuple[BufferSimulation, ...]
     serial: SerialLineResult          # the plain-array result behind these numbers
 
-    def to_dict(self) -> dict:
-        """JSON-serialisable dictionary."""
-        return json.loads(json.dumps(asdict(self)))
+    missing_reasons = {"ci95_units_per_week": ONE_REPLICATION, "ci99_units_per_week": ONE_REPLICATION}
 
-    def __str__(self) -> str:
-        lines = _throughput_rows(f"Line {self.line}", self)
-        lines.append(f"  products/week   {self.products_per_week:,.1f} (plant)")
-        lines.append(f"  bottleneck      {self.bottleneck_active_period} (active period), "
-                     f"{self.bottleneck_arrow} (arrow method)")
-        width = max(len(s.name) for s in self.stations)
-        lines.append(f"  {'station':{width}s}  cycle s  working  blocked  starved   failed bypassed  bottleneck")
-        for s in self.stations:
-            lines.append(f"  {s.name:{width}s}  {s.cycle_s:7.2f}  {s.working:7.1%}  {s.blocked:7.1%}  {s.starved:7.1%}"
-                         f"  {s.failed:7.1%} {s.bypassed:7.1%}  {s.bottleneck_share:10.1%}")
-        for b in self.buffers:
-            if b.places:
-                lines.append(f"  buffer after {b.after}: {b.places} places, mean {b.mean_level:.2f}, "
-                             f"empty {b.empty_share:.0%}, full {b.full_share:.0%}")
-        return "\n".join(lines)
+    def station(self, name: str) -> StationSimulation:
+        return lookup(self.stations, name, owner=f"line {self.line!r}", kind="station")
 
+    def __rich__(self):
+        from cyclecore.analysis.tables import line_simulation_text
 
-def _throughput_rows(title: str, result) -> list[str]:
-    """The opening rows of a simulation's text: run, units/week beside the no-failure figure, 99% CI."""
-    rows = [f"{title}: simulated {result.replications} x {result.weeks:g} week(s) (seed {result.seed})",
-            f"  units/week      {result.units_per_week:,.0f}   (deterministic, no failures: "
-            f"{result.deterministic_units_per_week:,.0f})"]
-    if result.ci99_units_per_week is not None:
-        lo, hi = result.ci99_units_per_week
-        rows.append(f"  99% CI          [{lo:,.0f}, {hi:,.0f}]")
-    return rows
+        return line_simulation_text(self)
 
 
 def line_arrays(line: Line, analysis=None) -> dict:
@@ -183,7 +164,7 @@ def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int =
 
 
 @dataclass(frozen=True)
-class PlantLineSimulation:
+class PlantLineSimulation(Result):
     """One line design of a plant: every copy simulated as an independent line."""
 
     name: str
@@ -194,7 +175,7 @@ class PlantLineSimulation:
 
 
 @dataclass(frozen=True)
-class PlantSimulation:
+class PlantSimulation(Result):
     """Outcome of :func:`simulate_plant`: plant output per week with confidence intervals."""
 
     plant: str
@@ -210,16 +191,16 @@ class PlantSimulation:
     deterministic_units_per_week: float
     lines: tuple[PlantLineSimulation, ...]
 
-    def to_dict(self) -> dict:
-        return json.loads(json.dumps(asdict(self)))
+    missing_reasons = {name: ONE_REPLICATION for name in
+                       ("ci95_units_per_week", "ci99_units_per_week", "ci99_products_per_week")}
 
-    def __str__(self) -> str:
-        rows = _throughput_rows(f"Plant {self.plant}", self)
-        rows.append(f"  products/week   {self.products_per_week:,.1f} at {self.units_per_product} unit(s)/product")
-        for design in self.lines:
-            rows.append(f"  {design.name}: {design.copies} cop{'y' if design.copies == 1 else 'ies'}, "
-                        f"{design.units_per_week:,.0f} units/week (deterministic {design.deterministic_units_per_week:,.0f})")
-        return "\n".join(rows)
+    def line(self, name: str) -> PlantLineSimulation:
+        return lookup(self.lines, name, owner=f"plant {self.plant!r}", kind="line")
+
+    def __rich__(self):
+        from cyclecore.analysis.tables import plant_simulation_text
+
+        return plant_simulation_text(self)
 
 
 def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,

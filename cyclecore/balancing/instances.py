@@ -13,9 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from cyclecore.results import Result
+
 
 @dataclass(frozen=True)
-class Instance:
+class Instance(Result):
     """Task times (n,), precedence pairs (m, 2) 0-based, and the file's cycle time if any."""
 
     name: str
@@ -24,13 +26,16 @@ class Instance:
     cycle_time: float | None = None
     order_strength: float | None = None
 
+    missing_reasons = {"cycle_time": "the file gives no cycle time",
+                       "order_strength": "the file gives no order strength"}
+
     @property
     def n(self) -> int:
         return int(self.task_times.shape[0])
 
 
 @dataclass(frozen=True)
-class Salbp1Case:
+class Salbp1Case(Result):
     """One SALBP-1 benchmark instance: graph at a cycle time with its optimal station count."""
 
     graph: str
@@ -40,7 +45,7 @@ class Salbp1Case:
 
 
 @dataclass(frozen=True)
-class Salbp2Case:
+class Salbp2Case(Result):
     """One SALBP-2 benchmark instance: graph with m stations and its best known cycle time."""
 
     graph: str

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cyclecore.arguments import check_time_limit
+from cyclecore.results import Result
 
 from . import bbr
 from .bounds import cycle_lower_bound, lb2_weights, lb3_weights, station_lower_bound
@@ -35,7 +36,7 @@ _BATCH = 2  # loads generated per expansion: small batches keep the cyclic searc
 
 
 @dataclass(frozen=True)
-class Balance:
+class Balance(Result):
     """A balance of a line's tasks over its stations.
 
     ``station`` (n,) int64: station of each task (in the caller's task order), stations numbered
@@ -53,6 +54,8 @@ class Balance:
     station_time: np.ndarray
     nodes: int = 0
 
+    dict_properties = ("stations", "cycle_time")
+
     @property
     def stations(self) -> int:
         return int(self.station_time.shape[0])
@@ -60,19 +63,6 @@ class Balance:
     @property
     def cycle_time(self) -> float:
         return float(self.station_time.max())
-
-    def to_dict(self) -> dict:
-        return {
-            "station": [int(s) for s in self.station],
-            "objective": self.objective,
-            "lower_bound": self.lower_bound,
-            "proven_optimal": bool(self.proven_optimal),
-            "method": self.method,
-            "stations": self.stations,
-            "cycle_time": self.cycle_time,
-            "station_time": [float(x) for x in self.station_time],
-            "nodes": int(self.nodes),
-        }
 
 
 @dataclass(frozen=True)

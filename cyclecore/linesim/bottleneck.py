@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore.results import Result
+
 
 @dataclass(frozen=True)
-class Bottleneck:
+class Bottleneck(Result):
     """Bottleneck station indices (0-based) by both methods, and their evidence."""
 
     active_period: int

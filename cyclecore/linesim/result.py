@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+
+from cyclecore.results import Result, text_block
 
 from .bottleneck import Bottleneck
 
+ONE_REPLICATION = "a single replication has no confidence interval"
+
 
 @dataclass(frozen=True)
-class StationShares:
+class StationShares(Result):
     """Shares of observed running time (sum to 1) one station spent in each state."""
 
     working: float
@@ -20,7 +23,7 @@ class StationShares:
 
 
 @dataclass(frozen=True)
-class SerialLineResult:
+class SerialLineResult(Result):
     """Outcome of :func:`cyclecore.linesim.simulate_serial`, averaged over replications.
 
     Throughput is per *calendar* hour of the observation window (planned downtime included);
@@ -45,29 +48,32 @@ class SerialLineResult:
     bottleneck: Bottleneck
     bottleneck_approximations: int                  # see cyclecore.linesim.timeline
 
-    def to_dict(self) -> dict:
-        """JSON-serialisable dictionary (tuples become lists)."""
-        return json.loads(json.dumps(asdict(self)))
+    missing_reasons = {"ci95_per_hour": ONE_REPLICATION, "ci99_per_hour": ONE_REPLICATION}
 
-    def __str__(self) -> str:
-        lines = [f"Serial line, {len(self.stations)} stations, {self.replications} replication(s) of "
-                 f"{self.hours:g} h after {self.warmup_hours:g} h warm-up (seed {self.seed}, {self.kernel})",
-                 f"  throughput  {self.throughput_per_hour:.4g} units/h"]
+    def __rich__(self):
+        from rich.table import Table
+
+        head = [f"Serial line, {len(self.stations)} stations, {self.replications} replication(s) of "
+                f"{self.hours:g} h after {self.warmup_hours:g} h warm-up (seed {self.seed}, {self.kernel})",
+                f"  throughput  {self.throughput_per_hour:.4g} units/h"]
         for name, ci in (("95%", self.ci95_per_hour), ("99%", self.ci99_per_hour)):
             if ci is not None:
-                lines.append(f"  {name} CI      [{ci[0]:.4g}, {ci[1]:.4g}] units/h")
-        lines.append(f"  units       {self.units:.1f} in the window")
+                head.append(f"  {name} CI      [{ci[0]:.4g}, {ci[1]:.4g}] units/h")
+        head.append(f"  units       {self.units:.1f} in the window")
         b = self.bottleneck
-        lines.append(f"  bottleneck  station {b.active_period} (active period), station {b.arrow} (arrows {b.arrows})")
-        lines.append("  station  working  blocked  starved   failed bypassed  bottleneck  operator-h")
+        head.append(f"  bottleneck  station {b.active_period} (active period), station {b.arrow} (arrows {b.arrows})")
+        table = Table(title="stations (0-based; shares of running time)", title_justify="left")
+        for header in ("station", "working", "blocked", "starved", "failed", "bypassed", "bottleneck", "operator-h"):
+            table.add_column(header, justify="right")
         for i, s in enumerate(self.stations):
-            lines.append(f"  {i:7d}  {s.working:7.1%}  {s.blocked:7.1%}  {s.starved:7.1%}  {s.failed:7.1%} "
-                         f"{s.bypassed:7.1%}  {b.momentary_share[i]:10.1%}  {self.operator_hours[i]:10.2f}")
+            table.add_row(str(i), f"{s.working:.1%}", f"{s.blocked:.1%}", f"{s.starved:.1%}", f"{s.failed:.1%}",
+                          f"{s.bypassed:.1%}", f"{b.momentary_share[i]:.1%}", f"{self.operator_hours[i]:.2f}")
+        buffers = []
         for j, levels in enumerate(self.buffer_levels):
             if len(levels) == 1:
-                lines.append(f"  buffer {j}->{j + 1}: no places (parts pass directly)")
+                buffers.append(f"buffer {j}->{j + 1}: no places (parts pass directly)")
                 continue
             mean = sum(level * share for level, share in enumerate(levels))
-            lines.append(f"  buffer {j}->{j + 1}: mean {mean:.2f} of {len(levels) - 1} places, "
-                         f"empty {levels[0]:.1%}, full {levels[-1]:.1%}")
-        return "\n".join(lines)
+            buffers.append(f"buffer {j}->{j + 1}: mean {mean:.2f} of {len(levels) - 1} places, "
+                           f"empty {levels[0]:.1%}, full {levels[-1]:.1%}")
+        return text_block("\n".join(head), table, *(["\n".join(buffers)] if buffers else []))

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from cyclecore import _core
+from cyclecore.results import Result
 
 __all__ = [
     "ptp_duration",
@@ -144,7 +145,7 @@ def move_time_matrix(configs, vmax, amax, jmax, speed_override: float = 1.0) -> 
 
 
 @dataclass(frozen=True)
-class RouteTotals:
+class RouteTotals(Result):
     """Totals of m routes, each an array of shape (m,).
 
     time_s: sum of the PTP move durations (s); joint_path_rad: sum of joint-space distances
@@ -200,7 +201,7 @@ def route_totals(configs, routes, vmax, amax, jmax, speed_override: float = 1.0,
 
 
 @dataclass(frozen=True)
-class PTPSamples:
+class PTPSamples(Result):
     """A sampled PTP move: position (rad), velocity (rad/s), acceleration (rad/s²) and jerk
     (rad/s³), each (k, dof) at the requested times, and the move duration (s)."""
 

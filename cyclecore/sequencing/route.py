@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore.results import Result
+
 
 @dataclass(frozen=True)
-class Route:
+class Route(Result):
     """A closed route of one robot.
 
     order: int64 array of matrix node indices, starting and ending with the home 0.
@@ -30,14 +32,6 @@ class Route:
         order = np.array(self.order, dtype=np.int64)
         order.setflags(write=False)
         object.__setattr__(self, "order", order)
-
-    def to_dict(self) -> dict:
-        return {
-            "order": self.order.tolist(),
-            "cost": self.cost,
-            "proven_optimal": self.proven_optimal,
-            "method": self.method,
-        }
 
 
 def route_cost(times: np.ndarray, order) -> float:

@@ -34,6 +34,7 @@ from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
 from cyclecore.sequencing.precedence import precedence_closure
 from cyclecore.sequencing.routing import search_parameters, solve_from_routes
 from cyclecore.arguments import check_seed, check_time_limit
+from cyclecore.results import Result
 from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_exact import MAX_EXACT_SPLITS, exact_split, split_count
 from cyclecore.sequencing.station_local_search import polish_split
@@ -49,7 +50,7 @@ SPLIT_KICK_RATE = 4e6  # a kick costs ~3.5e-8 s x n^3 x k on the reference machi
 
 
 @dataclass(frozen=True)
-class Split:
+class Split(Result):
     """A station's tasks shared among its robots.
 
     routes: one int64 array per robot, tasks 1..n in visiting order with home 0 at both ends.
@@ -64,15 +65,6 @@ class Split:
     station_cycle: float
     proven_optimal: bool
     method: str
-
-    def to_dict(self) -> dict:
-        return {
-            "routes": [r.tolist() for r in self.routes],
-            "robot_cycles": self.robot_cycles.tolist(),
-            "station_cycle": self.station_cycle,
-            "proven_optimal": self.proven_optimal,
-            "method": self.method,
-        }
 
 
 @dataclass(frozen=True)

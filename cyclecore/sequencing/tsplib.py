@@ -11,14 +11,18 @@ from pathlib import Path
 
 import numpy as np
 
+from cyclecore.results import Result
+
 
 @dataclass(frozen=True)
-class TsplibInstance:
+class TsplibInstance(Result):
     """name; coordinates (n, 2); optimum tour length from the file's OPTIMUM line, if given."""
 
     name: str
     coordinates: np.ndarray
     optimum: float | None
+
+    missing_reasons = {"optimum": "the file has no OPTIMUM line"}
 
     def distance_matrix(self) -> np.ndarray:
         """(n, n) float64, TSPLIB EUC_2D: distances rounded to the nearest integer."""
