@@ -31,14 +31,13 @@ def _fail(message: str) -> None:
 
 
 def _load(line: Optional[Path], example: Optional[str]):
-    from cyclecore.examples import example_path
+    from cyclecore.examples import load_example
     from cyclecore.files.line_file import load_line
 
     if (line is None) == (example is None):
         _fail("give either a LINE file or --example NAME (see `cyclecore examples`)")
     try:
-        path = example_path(example) if example else line
-        return load_line(path)
+        return load_example(example) if example else load_line(line)
     except LineFileError as error:
         _fail(str(error))
     except KeyError as error:
@@ -64,7 +63,11 @@ def analyze(
     """Cycle time per station, the bottleneck, and the gap to a target."""
     from cyclecore.analysis.deterministic import analyze as run
 
-    result = run(_load(line, example), target=target)
+    loaded = _load(line, example)
+    try:
+        result = run(loaded, target=target)
+    except ValueError as error:
+        _fail(str(error))
     if as_json:
         _emit_json(result.to_dict())
     else:
@@ -99,9 +102,7 @@ def simulate(
         except ValueError as error:
             _fail(str(error))
     if as_json:
-        data = result.to_dict()
-        data.pop("serial", None)  # the plain-array result repeats the per-station figures
-        _emit_json(data)
+        _emit_json(result.to_dict())
     else:
         typer.echo(str(result))
 
@@ -184,11 +185,11 @@ def rebalance(
 ):
     """Move tasks between the stations of a zone (precedence, reach, tools), before/after."""
     from cyclecore.changes.rebalance import rebalance as run
+    from cyclecore.model.line import zone_key
 
     loaded = _load(line, example)
-    zone_key: int | str = int(zone) if zone.lstrip("-").isdigit() else zone
     try:
-        report = run(loaded, zone_key, objective, cycle_time=cycle_time, time_limit=time_limit, seed=seed)
+        report = run(loaded, zone_key(zone), objective, cycle_time=cycle_time, time_limit=time_limit, seed=seed)
     except ValueError as error:
         _fail(str(error))
     _report_change(report, output, as_json)
@@ -198,7 +199,8 @@ def rebalance(
 def plant(
     plant_file: Annotated[Optional[Path], typer.Argument(help="plant file (.yaml or .json)", show_default=False)] = None,
     example: ExampleOpt = None,
-    target: Annotated[Optional[float], typer.Option(help="plant target in products/week", min=0.001)] = None,
+    target: Annotated[Optional[float], typer.Option(help="plant target in products/week (with --simulate: "
+                                                         "against the simulated output)", min=0.001)] = None,
     simulate_lines: Annotated[bool, typer.Option("--simulate", help="simulate every line with failures instead")] = False,
     weeks: Annotated[float, typer.Option(help="with --simulate: weeks per replication", min=0.0001)] = 1.0,
     replications: Annotated[int, typer.Option(help="with --simulate: replications", min=2)] = 10,
@@ -206,21 +208,18 @@ def plant(
     as_json: JsonOpt = False,
 ):
     """Capacity of a plant of parallel line designs, and which designs fall short of a target."""
-    from cyclecore.examples import example_path
     from cyclecore.analysis.plant import analyze_plant
+    from cyclecore.examples import load_example_plant
     from cyclecore.files.plant_file import load_plant
 
     if (plant_file is None) == (example is None):
         _fail("give either a PLANT file or --example NAME (the example must have a plant.yaml)")
     try:
-        path = example_path(example).parent / "plant.yaml" if example else plant_file
-        if example and not path.is_file():
-            _fail(f"example {example!r} is a single line, not a plant; try --example module-plant")
-        loaded = load_plant(path)
+        loaded = load_example_plant(example) if example else load_plant(plant_file)
         if simulate_lines:
             from cyclecore.analysis.simulation import simulate_plant
 
-            result = simulate_plant(loaded, weeks=weeks, replications=replications, seed=seed)
+            result = simulate_plant(loaded, weeks=weeks, replications=replications, seed=seed, target=target)
         else:
             result = analyze_plant(loaded, target=target)
     except LineFileError as error:

@@ -318,12 +318,12 @@ def test_problem_inside_a_line_file_names_the_line_file_its_field_and_the_plant(
 @pytest.mark.parametrize("target", [0, -5, float("nan"), float("inf"), "1000", True])
 def test_target_must_be_a_positive_number_of_products(plant_folder, target):
     plant = load_plant(plant_folder / "plant" / "plant.yaml")
-    with pytest.raises(ValueError, match="target must be a positive number of products per week"):
+    with pytest.raises(ValueError, match="target: got .*, expected a positive number of products per week"):
         analyze_plant(plant, target=target)
 
 
 def test_analyze_plant_needs_a_plant(plant_folder):
-    with pytest.raises(ValueError, match="plant must be a Plant"):
+    with pytest.raises(ValueError, match="plant: got a Line, expected a cyclecore Plant"):
         analyze_plant(cyclecore.load_line(plant_folder / "lines" / "gen1.yaml"))
 
 

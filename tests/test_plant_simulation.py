@@ -68,5 +68,5 @@ def test_same_plant_and_seed_give_the_same_numbers():
 
 
 def test_plant_argument_must_be_a_plant():
-    with pytest.raises(ValueError, match="plant: expected a cyclecore Plant"):
+    with pytest.raises(ValueError, match="plant: got a str, expected a cyclecore Plant"):
         simulate_plant("plant.yaml")

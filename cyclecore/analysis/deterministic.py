@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore.arguments import TARGET, Instance, arguments
 from cyclecore.model.line import Line, Station
 from cyclecore.results import Result, lookup
 
@@ -152,14 +152,13 @@ def station_cycle(line: Line, station: Station, takt_s: float | None = None) -> 
     )
 
 
+@arguments(line=Instance(Line), target=TARGET)
 def analyze(line: Line, target: float | None = None) -> Analysis:
     """Deterministic analysis of a line.
 
     ``target``: plant output wanted, in products per week (e.g. cars/week); with
     ``units_per_product`` and ``identical_lines`` it becomes this line's units per week and takt.
     """
-    if target is not None and not (isinstance(target, (int, float)) and math.isfinite(target) and target > 0):
-        raise ValueError(f"target must be a positive number of products per week, got {target!r}")
     calendar = line.calendar
     line_units = line.line_units_needed(target) if target else None
     takt = calendar.takt_s(line_units) if line_units else None

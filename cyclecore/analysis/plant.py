@@ -29,9 +29,9 @@ Plant figures (per week, each design with its own calendar; "units" are what the
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from cyclecore.arguments import TARGET, Instance, arguments
 from cyclecore.model.plant import Plant
 from cyclecore.results import Result, lookup
 
@@ -112,6 +112,7 @@ class PlantAnalysis(Result):
         return plant_analysis_text(self)
 
 
+@arguments(plant=Instance(Plant), target=TARGET)
 def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
     """Output of every design and of the plant; ``target`` in products per week (e.g. cars/week).
 
@@ -121,11 +122,6 @@ def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
     """
     from cyclecore.analysis.deterministic import analyze
 
-    if not isinstance(plant, Plant):
-        raise ValueError(f"plant must be a Plant (see load_plant), got {type(plant).__name__}")
-    if target is not None and (isinstance(target, bool) or not isinstance(target, (int, float))
-                               or not math.isfinite(target) or target <= 0):
-        raise ValueError(f"target must be a positive number of products per week, got {target!r}")
     upp = plant.units_per_product
     analyses = [analyze(entry.line) for entry in plant.lines]
     design = [entry.copies * a.units_per_week for entry, a in zip(plant.lines, analyses)]

@@ -12,13 +12,14 @@ outside shifts), so simulated running time is the production hours of the calend
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from cyclecore.analysis.deterministic import analyze
+from cyclecore.analysis.deterministic import NO_TARGET, analyze
+from cyclecore.arguments import PROGRESS, REPLICATIONS, SEED, TARGET, WEEKS, Instance, Number, arguments
 from cyclecore.model.line import Line
+from cyclecore.model.plant import Plant
 from cyclecore.linesim import SerialLineResult, simulate_serial
 from cyclecore.results import Result, lookup
 
@@ -72,6 +73,8 @@ class LineSimulation(Result):
     buffers: tuple[BufferSimulation, ...]
     serial: SerialLineResult          # the plain-array result behind these numbers
 
+    dict_omit = ("serial",)  # its per-station figures are the ones above, in SI units and arrays
+
     missing_reasons = {"ci95_units_per_week": ONE_REPLICATION, "ci99_units_per_week": ONE_REPLICATION}
 
     def station(self, name: str) -> StationSimulation:
@@ -102,6 +105,8 @@ def line_arrays(line: Line, analysis=None) -> dict:
     )
 
 
+@arguments(line=Instance(Line), weeks=WEEKS, replications=REPLICATIONS, seed=SEED, progress=PROGRESS,
+           warmup_hours=Number(at_least=0, optional=True))
 def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,
              failures: str = "exponential", failure_clock: str = "busy", warmup_hours: float | None = None,
              executor=None) -> LineSimulation:
@@ -111,10 +116,6 @@ def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int =
     after each replication. ``warmup_hours`` (running hours before counting) defaults to 10% of
     the simulated production hours. See :func:`cyclecore.linesim.simulate_serial` for the rest.
     """
-    if not isinstance(line, Line):
-        raise ValueError(f"line: expected a cyclecore Line, got {type(line).__name__}")
-    if isinstance(weeks, bool) or not isinstance(weeks, (int, float, np.integer, np.floating)) or not (math.isfinite(weeks) and weeks > 0):
-        raise ValueError(f"weeks: got {weeks!r}, expected a finite number of weeks > 0")
     calendar = line.calendar
     hours_per_week = calendar.shifts_per_day * calendar.hours_per_shift * calendar.days_per_week
     hours = weeks * hours_per_week
@@ -190,9 +191,12 @@ class PlantSimulation(Result):
     ci99_products_per_week: tuple[float, float] | None
     deterministic_units_per_week: float
     lines: tuple[PlantLineSimulation, ...]
+    target_products_per_week: float | None = None
+    gap_products_per_week: float | None = None  # target − products_per_week (positive: short)
 
     missing_reasons = {name: ONE_REPLICATION for name in
-                       ("ci95_units_per_week", "ci99_units_per_week", "ci99_products_per_week")}
+                       ("ci95_units_per_week", "ci99_units_per_week", "ci99_products_per_week")} | {
+        "target_products_per_week": NO_TARGET, "gap_products_per_week": NO_TARGET}
 
     def line(self, name: str) -> PlantLineSimulation:
         return lookup(self.lines, name, owner=f"plant {self.plant!r}", kind="line")
@@ -203,21 +207,22 @@ class PlantSimulation(Result):
         return plant_simulation_text(self)
 
 
+@arguments(plant=Instance(Plant), weeks=WEEKS, replications=REPLICATIONS, seed=SEED, progress=PROGRESS,
+           target=TARGET)
 def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,
-                   failures: str = "exponential", failure_clock: str = "busy", executor=None) -> PlantSimulation:
+                   failures: str = "exponential", failure_clock: str = "busy", executor=None,
+                   target: float | None = None) -> PlantSimulation:
     """Simulate every line of a :class:`~cyclecore.model.plant.Plant`, each copy of a design independently.
 
     Lines of a plant share nothing (each has its own supply and demand), so the plant's output in
     replication r is the sum over all copies of their output in replication r; the confidence
     intervals are taken over those sums. Every copy gets its own seed, spawned from ``seed`` in
     plant order, so the same plant and seed give the same numbers. ``progress(done, total)``
-    counts simulated copies.
+    counts simulated copies. ``target``: plant output wanted, products per week; the result then
+    gives the gap to it.
     """
     from cyclecore.linesim.confidence import mean_interval
-    from cyclecore.model.plant import Plant
 
-    if not isinstance(plant, Plant):
-        raise ValueError(f"plant: expected a cyclecore Plant, got {type(plant).__name__}")
     copies = [(design, c) for design in plant.lines for c in range(design.copies)]
     children = np.random.SeedSequence(seed).spawn(len(copies))
     totals = np.zeros(replications)
@@ -244,4 +249,6 @@ def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int 
         lines=tuple(PlantLineSimulation(d.name, d.copies, float(sum(per_design[d.name])),
                                         tuple(per_design[d.name]), deterministic[d.name])
                     for d in plant.lines),
+        target_products_per_week=target,
+        gap_products_per_week=None if target is None else target - units / upp,
     )

@@ -104,10 +104,25 @@ def line_simulation_text(result):
     return text_block("\n".join(head), table, *(["\n".join(buffers)] if buffers else []))
 
 
+def _simulated_target(result) -> str:
+    """The simulated plant against its target, and whether the 99% CI settles which side it is on."""
+    target, gap = result.target_products_per_week, result.gap_products_per_week
+    verdict = f"short by {gap:,.1f}" if gap > 0 else f"meets it with {-gap:,.1f} to spare"
+    text = f"{target:,.1f} products/week: {verdict}"
+    if result.ci99_products_per_week is not None:
+        lo, hi = result.ci99_products_per_week
+        text += (" (short even at the top of the 99% CI)" if hi < target
+                 else " (met even at the bottom of the 99% CI)" if lo >= target
+                 else " (the target is inside the 99% CI: simulate longer to settle it)")
+    return text
+
+
 def plant_simulation_text(result):
     """``print(simulate_plant(plant))``: plant throughput, then each line design."""
     rows = _throughput_lines(f"Plant {result.plant}", result)
     rows.append(f"  products/week   {result.products_per_week:,.1f} at {result.units_per_product} unit(s)/product")
+    if result.target_products_per_week is not None:
+        rows.append(f"  target          {_simulated_target(result)}")
     for design in result.lines:
         rows.append(f"  {design.name}: {design.copies} cop{'y' if design.copies == 1 else 'ies'}, "
                     f"{design.units_per_week:,.0f} units/week (deterministic {design.deterministic_units_per_week:,.0f})")

@@ -1,4 +1,5 @@
-"""Bundled example lines, shipped as files (``<name>/line.yaml`` plus spot CSVs).
+"""Bundled example lines, shipped as files (``<name>/line.yaml`` plus spot CSVs; a plant example
+also has ``<name>/plant.yaml``).
 
 They are produced by :mod:`cyclecore.examples.generate` with a fixed seed; a test regenerates
 them and checks the shipped files are identical, so the files and the generator never drift.
@@ -29,3 +30,21 @@ def load_example(name: str):
     from cyclecore.files.line_file import load_line
 
     return load_line(example_path(name))
+
+
+def plant_example_path(name: str) -> Path:
+    """Path of a bundled example's plant file (``<name>/plant.yaml``, beside its line file).
+
+    ``KeyError`` for an unknown example, ``ValueError`` for an example that is a single line."""
+    path = example_path(name).parent / "plant.yaml"
+    if not path.is_file():
+        plants = [other for other in EXAMPLES if (example_path(other).parent / "plant.yaml").is_file()]
+        raise ValueError(f"example {name!r} is a single line, not a plant; plant examples: {', '.join(plants)}")
+    return path
+
+
+def load_example_plant(name: str):
+    """Load a bundled example's plant as a :class:`~cyclecore.model.plant.Plant`."""
+    from cyclecore.files.plant_file import load_plant
+
+    return load_plant(plant_example_path(name))

@@ -1,7 +1,8 @@
 """The serial line as the kernels see it: validated, contiguous arrays in SI units.
 
-Parameters are checked once, here, at the boundary; a mistake raises ``ValueError`` naming the
-parameter and what was expected. The kernels then trust their input.
+Parameters are checked once, here, at the boundary, with the specs of :mod:`cyclecore.arguments`;
+a mistake raises ``ValueError`` naming the parameter and what was expected. The kernels then trust
+their input.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from cyclecore.arguments import Array, Choice, Number, refuse
 
 from .durations import DISTRIBUTIONS, GEOMETRIC, PROCESSING_MODELS, distribution_parameters
 
@@ -43,58 +46,23 @@ class SerialLineSpec:
         return bool(np.isfinite(self.bypass_after_s).any())
 
 
-def _vector(name, value, n, *, allow_none_default=None):
-    if value is None:
-        value = allow_none_default
-    array = np.asarray(value, dtype=float)
-    if array.ndim == 0:
-        array = np.full(n, float(array))
-    if array.shape != (n,):
-        raise ValueError(f"{name}: expected shape ({n},) (one value per station), got shape {array.shape}")
-    return np.ascontiguousarray(array)
-
-
-def _positive_finite(name, array):
-    bad = ~(np.isfinite(array) & (array > 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name}[{i}]: got {array[i]!r}, expected a finite number > 0 (seconds)")
-
-
 def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential", processing="deterministic",
                failure_clock="busy", parallel=None, bypass_after_s=None, bypass_cycle_s=None,
                bypass_operators=None, weibull_shape=1.5, lognormal_sigma=0.5) -> SerialLineSpec:
     """Check every parameter of :func:`cyclecore.linesim.simulate_serial` and build the arrays."""
-    try:
-        cycle = np.asarray(cycle_s, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"cycle_s: expected a 1-D array of cycle times in seconds, got {cycle_s!r}") from None
-    if cycle.ndim != 1 or len(cycle) < 1:
-        raise ValueError(f"cycle_s: expected a 1-D array with one cycle time per station, got shape {cycle.shape}")
+    cycle = Array(above=0, unit="s").check(cycle_s, "cycle_s")
     n = len(cycle)
-    _positive_finite("cycle_s", cycle)
+    places = Array(shape=(n - 1,), integer=True, at_least=0).check(
+        np.zeros(n - 1, dtype=np.int64) if buffer_places is None else buffer_places, "buffer_places")
 
-    places = np.asarray(buffer_places if buffer_places is not None else np.zeros(n - 1), dtype=float)
-    if places.shape != (n - 1,):
-        raise ValueError(f"buffer_places: expected shape ({n - 1},) (one buffer between consecutive stations), "
-                         f"got shape {places.shape}")
-    if (~np.isfinite(places) | (places < 0) | (places != np.round(places))).any():
-        raise ValueError(f"buffer_places: expected whole numbers >= 0, got {places.tolist()}")
+    def per_station(name, value, **spec):  # scalars are broadcast to every station
+        return Array(shape=(n,), broadcast=True, **spec).check(value, name)
 
-    mtbf = _vector("mtbf_s", mtbf_s, n)
-    mttr = _vector("mttr_s", mttr_s, n)
-    for i in range(n):
-        if not (mtbf[i] > 0) or math.isnan(mtbf[i]):
-            raise ValueError(f"mtbf_s[{i}]: got {mtbf[i]!r}, expected > 0 seconds (inf = never fails)")
-        if not (math.isfinite(mttr[i]) and mttr[i] >= 0):
-            raise ValueError(f"mttr_s[{i}]: got {mttr[i]!r}, expected a finite number >= 0 seconds")
-
-    if failures not in DISTRIBUTIONS:
-        raise ValueError(f"failures: got {failures!r}, expected one of {sorted(DISTRIBUTIONS)}")
-    if processing not in PROCESSING_MODELS:
-        raise ValueError(f"processing: got {processing!r}, expected one of {sorted(PROCESSING_MODELS)}")
-    if failure_clock not in FAILURE_CLOCKS:
-        raise ValueError(f"failure_clock: got {failure_clock!r}, expected one of {list(FAILURE_CLOCKS)}")
+    mtbf = per_station("mtbf_s", mtbf_s, above=0, finite=False, what="a number > 0 s (inf = never fails)")
+    mttr = per_station("mttr_s", mttr_s, at_least=0, unit="s")
+    failures = Choice(tuple(sorted(DISTRIBUTIONS))).check(failures, "failures")
+    processing = Choice(tuple(sorted(PROCESSING_MODELS))).check(processing, "processing")
+    failure_clock = Choice(FAILURE_CLOCKS).check(failure_clock, "failure_clock")
     kind = DISTRIBUTIONS[failures]
     if kind == GEOMETRIC:
         if failure_clock != "busy":
@@ -107,37 +75,34 @@ def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential"
             if 0 < mttr[i] < cycle[i]:
                 raise ValueError(f"mttr_s[{i}]: geometric repairs last whole cycles, so MTTR must be 0 or "
                                  f">= the cycle time ({cycle[i]} s), got {mttr[i]}")
-    if not (math.isfinite(weibull_shape) and weibull_shape > 0):
-        raise ValueError(f"weibull_shape: got {weibull_shape!r}, expected a finite number > 0")
-    if not (math.isfinite(lognormal_sigma) and lognormal_sigma > 0):
-        raise ValueError(f"lognormal_sigma: got {lognormal_sigma!r}, expected a finite number > 0")
+    weibull_shape = Number(above=0).check(weibull_shape, "weibull_shape")
+    lognormal_sigma = Number(above=0).check(lognormal_sigma, "lognormal_sigma")
 
-    par = _vector("parallel", parallel, n, allow_none_default=1)
-    if (~np.isfinite(par) | (par < 1) | (par != np.round(par))).any():
-        raise ValueError(f"parallel: expected whole numbers >= 1 (machines per station), got {par.tolist()}")
-
-    after = _vector("bypass_after_s", bypass_after_s, n, allow_none_default=np.nan)
+    par = per_station("parallel", 1 if parallel is None else parallel, integer=True, at_least=1,
+                      what="a whole number >= 1 of machines per station")
+    # NaN (or None) means "no bypass" for the station; a bypass only matters after a repair this old
+    after = per_station("bypass_after_s", np.nan if bypass_after_s is None else bypass_after_s,
+                        at_least=0, finite=False, allow_nan=True, what="a time >= 0 s, or NaN for no bypass")
     after = np.where(np.isnan(after), np.inf, after)
-    if (after < 0).any():
-        raise ValueError(f"bypass_after_s: expected >= 0 seconds or NaN (no bypass), got {after.tolist()}")
-    manual = _vector("bypass_cycle_s", bypass_cycle_s, n, allow_none_default=np.nan)
-    operators = _vector("bypass_operators", bypass_operators, n, allow_none_default=0.0)
-    for i in range(n):
-        if math.isfinite(after[i]):
-            if not (math.isfinite(manual[i]) and manual[i] > 0):
-                raise ValueError(f"bypass_cycle_s[{i}]: station {i} has a manual bypass, so it needs a manual "
-                                 f"cycle time > 0 seconds, got {manual[i]!r}")
-            if not (math.isfinite(operators[i]) and operators[i] >= 0):
-                raise ValueError(f"bypass_operators[{i}]: expected a finite number >= 0, got {operators[i]!r}")
+    manual = per_station("bypass_cycle_s", np.nan if bypass_cycle_s is None else bypass_cycle_s,
+                         finite=False, allow_nan=True)
+    operators = per_station("bypass_operators", 0.0 if bypass_operators is None else bypass_operators,
+                            finite=False, allow_nan=True)
+    for i in np.flatnonzero(np.isfinite(after)):
+        if not (math.isfinite(manual[i]) and manual[i] > 0):
+            refuse(f"bypass_cycle_s[{i}]", manual[i], f"a manual cycle time > 0 s, since station {i} has a "
+                   "manual bypass")
+        if not (math.isfinite(operators[i]) and operators[i] >= 0):
+            refuse(f"bypass_operators[{i}]", operators[i], "a finite number >= 0")
     manual = np.where(np.isfinite(after), manual, cycle)
     operators = np.where(np.isfinite(after), operators, 0.0)
 
     return SerialLineSpec(
-        cycle_s=np.ascontiguousarray(cycle),
-        buffer_places=np.ascontiguousarray(places.astype(np.int64)),
+        cycle_s=cycle,
+        buffer_places=places,
         mtbf_s=mtbf,
         mttr_s=mttr,
-        parallel=np.ascontiguousarray(par.astype(np.int64)),
+        parallel=par,
         bypass_after_s=np.ascontiguousarray(after),
         bypass_cycle_s=np.ascontiguousarray(manual),
         bypass_operators=np.ascontiguousarray(operators),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from functools import partial
 
 import numpy as np
+
+from cyclecore.arguments import PROGRESS, REPLICATIONS, SEED, Choice, Number, arguments
 
 from .bottleneck import Bottleneck, active_period_method, arrow_method
 from .confidence import mean_interval
@@ -21,6 +22,10 @@ from .timeline import (
 KERNELS = ("auto", "max-plus", "event-loop")
 
 
+@arguments(hours=Number(above=0), replications=REPLICATIONS, seed=SEED,
+           warmup_hours=Number(at_least=0, optional=True),
+           planned_downtime=Number(at_least=0, below=1, what="a share 0 <= x < 1"),
+           kernel=Choice(KERNELS), progress=PROGRESS)
 def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=10, seed=0,
                     failures="exponential", processing="deterministic", failure_clock="busy",
                     warmup_hours=None, parallel=None, bypass_after_s=None, bypass_cycle_s=None,
@@ -59,23 +64,12 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
                       failure_clock=failure_clock, parallel=parallel, bypass_after_s=bypass_after_s,
                       bypass_cycle_s=bypass_cycle_s, bypass_operators=bypass_operators,
                       weibull_shape=weibull_shape, lognormal_sigma=lognormal_sigma)
-    hours = _positive("hours", hours)
     if warmup_hours is None:
         warmup_hours = 0.1 * hours
-    if not (_is_number(warmup_hours) and math.isfinite(warmup_hours) and warmup_hours >= 0):
-        raise ValueError(f"warmup_hours: got {warmup_hours!r}, expected a finite number >= 0")
-    if not (_is_number(planned_downtime) and 0.0 <= planned_downtime < 1.0):
-        raise ValueError(f"planned_downtime: got {planned_downtime!r}, expected a share 0 <= x < 1")
-    if isinstance(replications, bool) or not isinstance(replications, (int, np.integer)) or replications < 1:
-        raise ValueError(f"replications: got {replications!r}, expected a whole number >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed: got {seed!r}, expected a whole number >= 0")
     chosen = _choose_kernel(spec, kernel)
 
     t0 = 3600.0 * float(warmup_hours)
     t1 = t0 + 3600.0 * hours * (1.0 - planned_downtime)
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress: expected a callable progress(done, total) or None, got {progress!r}")
     run = partial(_replication, spec, chosen, int(seed), t0, t1)
     outcomes = []
     for outcome in (executor.map(run, range(replications)) if executor is not None else map(run, range(replications))):
@@ -85,19 +79,7 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
     return _summarise(spec, outcomes, hours, float(warmup_hours), int(replications), int(seed), chosen, t1 - t0)
 
 
-def _is_number(value) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-
-
-def _positive(name, value):
-    if not (_is_number(value) and math.isfinite(value) and value > 0):
-        raise ValueError(f"{name}: got {value!r}, expected a finite number > 0")
-    return float(value)
-
-
 def _choose_kernel(spec: SerialLineSpec, kernel: str) -> str:
-    if kernel not in KERNELS:
-        raise ValueError(f"kernel: got {kernel!r}, expected one of {list(KERNELS)}")
     max_plus_exact = spec.busy_clock and not spec.has_bypass and bool((spec.parallel == 1).all())
     if kernel == "max-plus" and not max_plus_exact:
         raise ValueError("kernel: 'max-plus' is exact only with failure_clock='busy', one machine per station "

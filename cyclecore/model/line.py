@@ -193,6 +193,13 @@ class Station(_Value):
         return tuple(t for t in self.tasks if t.robot == robot or (single and t.robot is None))
 
 
+def zone_key(text: str) -> int | str:
+    """The zone a typed ``text`` names: a whole number is a numbered zone (``"1"`` is zone 1, as a
+    line file writes ``zone: 1``), anything else a zone's name."""
+    text = text.strip()
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
 LEVERS = ("resequence", "speed", "robot", "rebalance", "buffer", "repair_programme", "station_duplicate",
           "line_duplicate")
 
