@@ -14,6 +14,7 @@ Changes serialise to ``{"kind": ..., field: value, ...}`` (:meth:`Change.to_dict
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -104,12 +105,62 @@ class StationChange(Change):
         raise NotImplementedError
 
     def apply(self, line: "Line") -> "Line":
-        return line.with_station(self.on_station(line, line.station(self.station)))
+        """The changed line, validated like a loaded file; a field the change puts out of range is
+        reported with the path a file would have (``stations[2].robots[0].speed_override``)."""
+        from pydantic import ValidationError
+
+        from cyclecore.model.errors import LineFileError, problems_from_validation
+
+        index = line.station_index(self.station)
+        try:
+            station = self.on_station(line, line.stations[index])
+        except ValidationError as error:
+            where = f"stations[{index}]"
+            problems = [dataclasses.replace(p, path=f"{where}.{p.path}" if p.path else where)
+                        for p in problems_from_validation(error)]
+            raise LineFileError(f"line {line.name!r} after {self}", problems) from None
+        return line.with_station(station)
+
+
+def checked_name(field: str, value) -> str:
+    """A change's name field (station, robot, option): non-empty text, else ``ValueError``."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{field}: expected a non-empty name, got {value!r}")
+    return value
+
+
+def checked_count(field: str, value, what: str) -> int:
+    """A change's count field (robots, places): a whole number >= 1, else ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{field}: expected a whole number of {what} >= 1, got {value!r}")
+    return int(value)
+
+
+def station_robot(station: "Station", name: str):
+    """The robot ``name`` of a station; ``KeyError`` naming the station's robots otherwise."""
+    for robot in station.robots:
+        if robot.name == name:
+            return robot
+    known = ", ".join(r.name for r in station.robots) or "none"
+    raise KeyError(f"station {station.name!r} has no robot {name!r} (robots: {known})")
+
+
+# Where the change kinds live: change_from_dict imports them on first use, so that importing
+# this package stays cheap and a plan file can still name any kind.
+KIND_MODULES = ("programs", "speed", "buffers", "repairs", "duplicates", "zones", "options")
+
+
+def _load_kinds() -> None:
+    import importlib
+
+    for module in KIND_MODULES:
+        importlib.import_module(f"cyclecore.changes.{module}")
 
 
 def change_from_dict(data: dict) -> Change:
     """The change a :meth:`Change.to_dict` dictionary describes; ``ValueError`` naming the known
     kinds and fields when it describes none."""
+    _load_kinds()
     if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
         raise ValueError(f"expected a mapping with a 'kind' of {', '.join(sorted(_KINDS))}, got {data!r}")
     cls = _KINDS.get(data["kind"])

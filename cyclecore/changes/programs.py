@@ -15,25 +15,36 @@ agrees with ``cyclecore.analyze`` on the returned line.
   :func:`~cyclecore.sequencing.split_tasks`, starting from the current split; if the analysed
   station cycle would not improve, the tasks stay where they were (the new robots idle), so
   adding robots never makes the station slower.
+
+The same two steps are also change values for a plan: :class:`Resequence` re-orders one robot's
+program and :class:`AddRobots` adds robots to one station, each with a fixed search budget
+(:data:`PROGRAM_TIME_LIMIT_S`) and seed, so the same line always gives the same result.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
-from cyclecore.robot.cell import configuration_options, flange_targets, robot_program
 from cyclecore.analysis.deterministic import robot_cycles, station_cycle
-from cyclecore.model.line import Line, Robot, Station, Task
-from cyclecore.robot.motion import move_time_matrix
 from cyclecore.arguments import check_seed, check_time_limit
+from cyclecore.changes.base import Price, StationChange, checked_count, checked_name, lever_price, station_robot
+from cyclecore.model.line import Line, Robot, Station, Task
+from cyclecore.results import Result, text_block
+from cyclecore.robot.cell import configuration_options, flange_targets, robot_program
+from cyclecore.robot.motion import move_time_matrix
 from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_split import split_tasks
 
+# Search budget of the change values (s): it sizes the searches' step counts, which end them, and
+# caps them on the clock; one value for both kinds, so a plan's station variants are comparable.
+PROGRAM_TIME_LIMIT_S = 1.0
+PROGRAM_SEED = 0
+
 
 @dataclass(frozen=True)
-class RobotBeforeAfter:
+class RobotBeforeAfter(Result):
     """One robot's cycle and path before and after (s, m, rad)."""
 
     station: str
@@ -56,7 +67,7 @@ class RobotBeforeAfter:
 
 
 @dataclass(frozen=True)
-class StationBeforeAfter:
+class StationBeforeAfter(Result):
     """A station's analysed cycle before and after, s."""
 
     station: str
@@ -65,12 +76,15 @@ class StationBeforeAfter:
 
 
 @dataclass(frozen=True)
-class LineChangeReport:
+class LineChangeReport(Result):
     """A new line and what changed: per robot and per station, before and after."""
 
     line: Line
     robots: tuple[RobotBeforeAfter, ...]
     stations: tuple[StationBeforeAfter, ...]
+
+    dict_omit = ("line",)  # the new line has its own file (``--output``); the dict names it
+    dict_properties = ("robot_time_saved_s", "tcp_path_saved_m")
 
     @property
     def robot_time_saved_s(self) -> float:
@@ -82,29 +96,29 @@ class LineChangeReport:
         return float(sum(r.tcp_path_before_m - r.tcp_path_after_m for r in self.robots))
 
     def to_dict(self) -> dict:
-        return {
-            "line": self.line.name,
-            "robots": [asdict(r) for r in self.robots],
-            "stations": [asdict(s) for s in self.stations],
-            "robot_time_saved_s": self.robot_time_saved_s,
-            "tcp_path_saved_m": self.tcp_path_saved_m,
-        }
+        return {"line": self.line.name, **super().to_dict()}
 
-    def __str__(self) -> str:
-        rows = [f"{'station':14s} {'robot':8s} {'tasks':>11s} {'cycle s':>17s} {'TCP path m':>15s}  method"]
+    def station(self, name: str) -> StationBeforeAfter:
+        from cyclecore.results import lookup
+
+        return lookup(self.stations, name, owner="this change", kind="station", key="station")
+
+    def __rich__(self):
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=Text(f"{self.line.name}: robots before -> after"), title_justify="left")
+        for header in ("station", "robot", "tasks", "cycle s", "TCP path m", "method"):
+            table.add_column(header, justify="left" if header in ("station", "robot", "method") else "right")
         for r in self.robots:
-            rows.append(
-                f"{r.station:14s} {r.robot:8s} {r.tasks_before:5d}->{r.tasks_after:<5d} "
-                f"{r.cycle_before_s:7.2f}->{r.cycle_after_s:<8.2f} "
-                f"{r.tcp_path_before_m:6.2f}->{r.tcp_path_after_m:<7.2f}  {r.method}"
-            )
-        for s in self.stations:
-            rows.append(f"station {s.station}: cycle {s.cycle_before_s:.2f} s -> {s.cycle_after_s:.2f} s")
-        rows.append(
-            f"total: {self.robot_time_saved_s:.2f} s of robot time and "
-            f"{self.tcp_path_saved_m:.2f} m of TCP path saved per unit"
-        )
-        return "\n".join(rows)
+            table.add_row(Text(r.station), Text(r.robot), f"{r.tasks_before} -> {r.tasks_after}",
+                          f"{r.cycle_before_s:.2f} -> {r.cycle_after_s:.2f}",
+                          f"{r.tcp_path_before_m:.2f} -> {r.tcp_path_after_m:.2f}", r.method)
+        rows = [f"station {s.station}: cycle {s.cycle_before_s:.2f} s -> {s.cycle_after_s:.2f} s"
+                for s in self.stations]
+        rows.append(f"total: {self.robot_time_saved_s:.2f} s of robot time and "
+                    f"{self.tcp_path_saved_m:.2f} m of TCP path saved per unit")
+        return text_block(table, *rows)
 
 
 def _check_line(line) -> Line:
@@ -211,15 +225,19 @@ def sequence(line, station=None, time_limit=1.0, *, seed=0) -> LineChangeReport:
     return LineChangeReport(new_line, tuple(robot_rows), tuple(station_rows))
 
 
+def free_slots(station: Station) -> tuple:
+    """The station's robot slots no robot stands on yet (one added by an earlier split takes one)."""
+    bases = [r.base for r in station.robots]
+    return tuple(slot for slot in station.robot_slots if slot not in bases)
+
+
 def _robots_for(station: Station, k: int) -> list[Robot]:
     existing = list(station.robots)
     if k <= len(existing):
         return existing[:k]
     if not existing:
         raise ValueError(f"station: {station.name!r} has no robot to copy for the extra robots")
-    # A slot where a robot already stands (one added by an earlier split) is taken.
-    bases = [r.base for r in existing]
-    free = [slot for slot in station.robot_slots if slot not in bases]
+    free = free_slots(station)
     available = len(existing) + len(free)
     if k > available:
         raise ValueError(
@@ -271,22 +289,10 @@ def _split_matrices(line: Line, station: Station, robots: list[Robot]) -> list[n
     return matrices
 
 
-def split_station(line, station, robots, time_limit=5.0, *, seed=0) -> LineChangeReport:
-    """Share a station's tasks over ``robots`` robots, adding robots at its robot slots.
-
-    robots: total robots wanted (>= 1); above the station's current count, extra robots (a copy
-    of its first robot) are mounted at ``robot_slots`` in order; below it, the first ``robots``
-    robots are kept. time_limit: s for the split search. Precedence (``after``) within the
-    station holds in time across robots. Returns a :class:`LineChangeReport`; with at least the
-    current robots, the analysed station cycle never increases.
-    """
-    line = _check_line(line)
-    current = _station(line, station)
-    if isinstance(robots, (bool, np.bool_)) or not isinstance(robots, (int, np.integer)) or robots < 1:
-        raise ValueError(f"robots: expected an integer number of robots >= 1 (k >= 1), got {robots!r}")
-    time_limit = check_time_limit(time_limit)
-    seed = check_seed(seed)
-    team = _robots_for(current, int(robots))
+def _split(line: Line, current: Station, robots: int, time_limit: float, seed: int):
+    """The station with its tasks shared over ``robots`` robots, its analysed cycle before and
+    after, and the method; only the station is built (the caller validates the line)."""
+    team = _robots_for(current, robots)
     tasks = list(current.tasks)
     if not tasks:
         raise ValueError(f"station: {current.name!r} has no tasks to split")
@@ -308,14 +314,33 @@ def split_station(line, station, robots, time_limit=5.0, *, seed=0) -> LineChang
     ordered = [tasks[j - 1].evolve(robot=names[r])
                for r, route in enumerate(split.routes) for j in route[1:-1]]
     proposal = current.evolve(robots=tuple(team), tasks=tuple(ordered))
-    kept = current.evolve(robots=tuple(team))
     before = station_cycle(line, current)
-    after = station_cycle(line.with_station(proposal), proposal)
+    after = station_cycle(line, proposal)  # the line only lends its robot models here
     method = split.method
     if len(team) >= len(current.robots) and after.cycle_s > before.cycle_s:
         # The split model's IK choice differs from the analysis' where they disagree, so keep
         # the current split with the new robots idle (never slower).
-        proposal, after, method = kept, station_cycle(line.with_station(kept), kept), "kept"
+        proposal = current.evolve(robots=tuple(team))
+        after, method = station_cycle(line, proposal), "kept"
+    return proposal, before, after, method
+
+
+def split_station(line, station, robots, time_limit=5.0, *, seed=0) -> LineChangeReport:
+    """Share a station's tasks over ``robots`` robots, adding robots at its robot slots.
+
+    robots: total robots wanted (>= 1); above the station's current count, extra robots (a copy
+    of its first robot) are mounted at ``robot_slots`` in order; below it, the first ``robots``
+    robots are kept. time_limit: s for the split search. Precedence (``after``) within the
+    station holds in time across robots. Returns a :class:`LineChangeReport`; with at least the
+    current robots, the analysed station cycle never increases.
+    """
+    line = _check_line(line)
+    current = _station(line, station)
+    if isinstance(robots, (bool, np.bool_)) or not isinstance(robots, (int, np.integer)) or robots < 1:
+        raise ValueError(f"robots: expected an integer number of robots >= 1 (k >= 1), got {robots!r}")
+    time_limit = check_time_limit(time_limit)
+    seed = check_seed(seed)
+    proposal, before, after, method = _split(line, current, int(robots), time_limit, seed)
     new_line = line.with_station(proposal)
     old = {r.robot: r for r in before.robots}
     rows = []
@@ -327,3 +352,69 @@ def split_station(line, station, robots, time_limit=5.0, *, seed=0) -> LineChang
     return LineChangeReport(
         new_line, tuple(rows), (StationBeforeAfter(current.name, before.cycle_s, after.cycle_s),)
     )
+
+
+# --- the same steps as change values ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resequence(StationChange):
+    """Re-order one robot's program (and the arm configurations it reaches its tasks in) for the
+    shortest cycle; the robot keeps its order unless a new one is strictly faster.
+
+    Price: the cost book's ``resequence`` (re-teach and validate one program), lever "resequence".
+    """
+
+    station: str
+    robot: str
+    kind = "resequence"
+
+    def __post_init__(self):
+        checked_name("station", self.station)
+        checked_name("robot", self.robot)
+
+    def on_station(self, line: Line, station: Station) -> Station:
+        robot = station_robot(station, self.robot)
+        _, _, order, _ = _sequence_robot(line, station, robot, PROGRAM_TIME_LIMIT_S, PROGRAM_SEED)
+        return _with_order(station, robot, order)
+
+    def price(self, line: Line) -> Price:
+        return lever_price(line, "resequence", line.costs.resequence)
+
+    def describe(self) -> str:
+        return f"re-sequence {self.robot} at {self.station}"
+
+
+@dataclass(frozen=True)
+class AddRobots(StationChange):
+    """Mount ``robots`` more robots (copies of the station's first robot) at free robot slots
+    and re-split the station's tasks over all its robots; never slower than before.
+
+    A plan holds one AddRobots per station: two more robots is ``AddRobots(s, 2)``, which replaces
+    ``AddRobots(s, 1)`` rather than following it. Price: ``robots`` × (``robot`` +
+    ``robot_integration``) from the cost book, lever "robot".
+    """
+
+    station: str
+    robots: int
+    kind = "add_robots"
+
+    def __post_init__(self):
+        checked_name("station", self.station)
+        object.__setattr__(self, "robots", checked_count("robots", self.robots, "extra robots"))
+
+    def on_station(self, line: Line, station: Station) -> Station:
+        free = len(free_slots(station))
+        if self.robots > free:
+            raise ValueError(f"robots: station {station.name!r} has {free} free robot slot(s) "
+                             f"(robot_slots), so at most {free} more robot(s); got {self.robots}")
+        total = len(station.robots) + self.robots
+        proposal, _, _, _ = _split(line, station, total, PROGRAM_TIME_LIMIT_S, PROGRAM_SEED)
+        return proposal
+
+    def price(self, line: Line) -> Price:
+        costs = line.costs
+        return lever_price(line, "robot", costs.robot + costs.robot_integration, count=self.robots)
+
+    def describe(self) -> str:
+        return f"add {self.robots} robot{'s' if self.robots != 1 else ''} at {self.station}"

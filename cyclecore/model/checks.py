@@ -1,4 +1,4 @@
-"""Checks a line must pass beyond field types: names, references, precedence, robots, reach.
+"""Checks a line must pass beyond field types: names, references, options, precedence, robots, reach.
 
 Each check returns :class:`~cyclecore.model.errors.Problem` values with the field path, so a file
 with several mistakes is reported in one go.
@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 
 from cyclecore.model.errors import Problem
-from cyclecore.model.line import Line
+from cyclecore.model.line import DeclaredOption, Line
 
 
 def check_line(line: Line, *, check_reach: bool = True) -> list[Problem]:
@@ -19,6 +19,7 @@ def check_line(line: Line, *, check_reach: bool = True) -> list[Problem]:
     problems = _check_names(line)
     problems += _check_robots(line)
     problems += _check_task_references(line)
+    problems += _check_options(line)
     if not problems:
         problems += _check_precedence(line)
     if check_reach and not problems:
@@ -128,6 +129,53 @@ def _check_task_references(line: Line) -> list[Problem]:
                 elif before == task.name:
                     problems.append(Problem(f"{where}.after[{m}]", "a task cannot precede itself", before))
     return problems
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    """A few names for a message: the first ``shown``, and how many there are in all."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f", … ({len(names)} in all)"
+
+
+def _check_options(line: Line) -> list[Problem]:
+    """Declared options: unique names, edits of existing tasks, one edit per task, and removals
+    that leave every station some work."""
+    problems = []
+    twice = _duplicates(o.name for o in line.options)
+    tasks = [t.name for s in line.stations for t in s.tasks]
+    known = set(tasks)
+    for i, option in enumerate(line.options):
+        if option.name in twice:
+            problems.append(Problem(f"options[{i}].name", "option names must be unique", option.name))
+        first: dict[str, int] = {}
+        for k, edit in enumerate(option.tasks):
+            where = f"options[{i}].tasks[{k}].task"
+            if edit.task not in known:
+                problems.append(Problem(where, f"unknown task; expected a task of the line ({_some(tasks)})",
+                                        edit.task))
+            elif edit.task in first:
+                problems.append(Problem(where, f"task already edited at options[{i}].tasks[{first[edit.task]}]; "
+                                               "expected one edit per task in an option", edit.task))
+            else:
+                first[edit.task] = k
+        for s, k in stations_emptied(line, option):
+            station = line.stations[s]
+            problems.append(Problem(f"options[{i}].tasks[{k}].remove",
+                                    f"removes the last task of station {station.name} ({_some([t.name for t in station.tasks])}), "
+                                    "which has no fixed work; expected a station to keep some work"))
+    return problems
+
+
+def stations_emptied(line: Line, option: DeclaredOption) -> list[tuple[int, int]]:
+    """Stations that ``option``'s removals leave with no task and no fixed work, as (station
+    index, index of the option's last edit removing one of its tasks)."""
+    removing = {edit.task: k for k, edit in enumerate(option.tasks) if edit.remove}
+    emptied = []
+    for s, station in enumerate(line.stations):
+        if station.tasks and station.fixed_time_s == 0 and all(t.name in removing for t in station.tasks):
+            emptied.append((s, max(removing[t.name] for t in station.tasks)))
+    return emptied
 
 
 def precedence_cycle(names: list[str], predecessors: dict[str, list[str]]) -> list[str]:
