@@ -26,17 +26,19 @@ exact evaluation shows no gain.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
+
 from cyclecore.balancing.integer_times import scaled_down, scaled_up
 from cyclecore.balancing.salbp import salbp2
+from cyclecore.results import Result, lookup, text_block
 
 OBJECTIVES = ("min-cycle", "min-stations")
 
 
 @dataclass(frozen=True)
-class StationLoad:
+class StationLoad(Result):
     """One station before or after: estimated task work and the exact station cycle, s."""
 
     name: str
@@ -46,7 +48,7 @@ class StationLoad:
 
 
 @dataclass(frozen=True)
-class Rebalance:
+class Rebalance(Result):
     """Result of :func:`rebalance`: the new line and the before/after comparison of the zone."""
 
     line: object
@@ -64,19 +66,25 @@ class Rebalance:
     proven_optimal: bool  # the proposal is optimal for the planning estimate
     improved: bool  # the exact evaluation confirms a gain; otherwise the line is kept as it was
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("line")
-        return d
+    dict_omit = ("line",)  # the new line has its own file (``--output``)
 
-    def __str__(self) -> str:
-        rows = [f"rebalance zone {self.zone} ({self.objective}): zone cycle "
+    def station(self, name: str) -> StationLoad:
+        """A station of the zone after the change."""
+        return lookup(self.after, name, owner=f"zone {self.zone!r}", kind="station")
+
+    def __rich__(self):
+        from rich.table import Table
+        from rich.text import Text
+
+        head = (f"rebalance zone {self.zone} ({self.objective}): zone cycle "
                 f"{self.zone_cycle_before_s:.3f} s -> {self.zone_cycle_after_s:.3f} s, stations used "
-                f"{self.stations_used_before} -> {self.stations_used_after}, {len(self.moved)} task(s) moved"]
+                f"{self.stations_used_before} -> {self.stations_used_after}, {len(self.moved)} task(s) moved")
+        table = Table()
+        for header in ("station", "tasks before", "cycle before s", "tasks after", "cycle after s"):
+            table.add_column(header, justify="left" if header == "station" else "right")
         for b, a in zip(self.before, self.after):
-            rows.append(f"  {b.name:<16} {len(b.tasks):3d} tasks {b.cycle_s:8.3f} s  ->  "
-                        f"{len(a.tasks):3d} tasks {a.cycle_s:8.3f} s")
-        return "\n".join(rows)
+            table.add_row(Text(b.name), str(len(b.tasks)), f"{b.cycle_s:.3f}", str(len(a.tasks)), f"{a.cycle_s:.3f}")
+        return text_block(head, table)
 
 
 def _zone_stations(line, zone):
