@@ -296,9 +296,12 @@ def test_unknown_line_of_a_plant_names_the_known_lines_in_the_plant_wording(plan
 
 
 @pytest.mark.parametrize("lookup, known", [
-    (lambda r: r["analyze"].station("ST10").robot("R9"), lambda r: [x.robot for x in r["analyze"].station("ST10").robots]),
-    (lambda r: r["simulate"].station("ST99"), lambda r: [s.name for s in r["simulate"].stations]),
-    (lambda r: r["simulate_plant"].line("gen-9"), lambda r: [d.name for d in r["simulate_plant"].lines]),
+    pytest.param(lambda r: r["analyze"].station("ST10").robot("R9"),
+                 lambda r: [x.robot for x in r["analyze"].station("ST10").robots], id="robot of a station cycle"),
+    pytest.param(lambda r: r["simulate"].station("ST99"),
+                 lambda r: [s.name for s in r["simulate"].stations], id="station of a line simulation"),
+    pytest.param(lambda r: r["simulate_plant"].line("gen-9"),
+                 lambda r: [d.name for d in r["simulate_plant"].lines], id="line of a plant simulation"),
 ])
 def test_every_lookup_raises_key_error_listing_the_known_names(results, lookup, known):
     with pytest.raises(KeyError) as caught:
