@@ -187,6 +187,15 @@ def test_added_robots_never_slow_the_module_lines_bottleneck_and_repeat_exactly(
     assert sorted(t.name for t in first.tasks) == sorted(t.name for t in station.tasks)
 
 
+def test_program_changes_on_a_large_station_repeat_exactly():
+    # BS12's split is where a too-short budget let the clock, not the search's counts, end it.
+    line = cyclecore.load_example("body-shop")
+    station = line.station("BS12")
+    for change in (AddRobots("BS12", 1), Resequence("BS12", station.robots[0].name)):
+        first = change.on_station(line, station)
+        assert all(change.on_station(line, station) == first for _ in range(2))
+
+
 def test_robots_need_free_slots():
     line = cyclecore.load_example("tutorial")  # ST10 has no robot slots, ST20 one
     with pytest.raises(ValueError, match=r"robots: station 'ST10' has 0 free robot slot\(s\)"):

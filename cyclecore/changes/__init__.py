@@ -35,6 +35,7 @@ _EXPORTS = {
     "Resequence": "cyclecore.changes.programs",
     "AddRobots": "cyclecore.changes.programs",
     "PROGRAM_TIME_LIMIT_S": "cyclecore.changes.programs",
+    "SPLIT_TIME_LIMIT_S": "cyclecore.changes.programs",
     "LineChangeReport": "cyclecore.changes.programs",
     "sequence": "cyclecore.changes.programs",
     "split_station": "cyclecore.changes.programs",

@@ -18,7 +18,8 @@ agrees with ``cyclecore.analyze`` on the returned line.
 
 The same two steps are also change values for a plan: :class:`Resequence` re-orders one robot's
 program and :class:`AddRobots` adds robots to one station, each with a fixed search budget
-(:data:`PROGRAM_TIME_LIMIT_S`) and seed, so the same line always gives the same result.
+(:data:`PROGRAM_TIME_LIMIT_S`, :data:`SPLIT_TIME_LIMIT_S`) and seed, so the same line always
+gives the same result.
 """
 
 from __future__ import annotations
@@ -37,9 +38,13 @@ from cyclecore.robot.motion import move_time_matrix
 from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_split import split_tasks
 
-# Search budget of the change values (s): it sizes the searches' step counts, which end them, and
-# caps them on the clock; one value for both kinds, so a plan's station variants are comparable.
-PROGRAM_TIME_LIMIT_S = 1.0
+# Search budgets of the change values (s): each sizes its search's step counts, which end it, and
+# caps it on the clock. Re-sequencing sizes every stage from its limit, so a short one repeats.
+# The split's OR-Tools stage stops after a fixed 100 solutions (up to ~0.25 s on the body shop's
+# stations) or at half its limit: below about 1 s the clock ends it first and the split changes
+# from run to run (seen at 0.25 s on BS12), so the split keeps a longer budget.
+PROGRAM_TIME_LIMIT_S = 0.25
+SPLIT_TIME_LIMIT_S = 1.0
 PROGRAM_SEED = 0
 
 
@@ -409,7 +414,7 @@ class AddRobots(StationChange):
             raise ValueError(f"robots: station {station.name!r} has {free} free robot slot(s) "
                              f"(robot_slots), so at most {free} more robot(s); got {self.robots}")
         total = len(station.robots) + self.robots
-        proposal, _, _, _ = _split(line, station, total, PROGRAM_TIME_LIMIT_S, PROGRAM_SEED)
+        proposal, _, _, _ = _split(line, station, total, SPLIT_TIME_LIMIT_S, PROGRAM_SEED)
         return proposal
 
     def price(self, line: Line) -> Price:
