@@ -31,8 +31,10 @@ _BOOLEANS = (bool, np.bool_)
 
 
 def _show(value) -> str:
-    """A value as a message shows it: NaN as ``NaN``, long reprs cut short."""
-    if isinstance(value, _REALS) and not isinstance(value, _BOOLEANS):
+    """A value as a message shows it: NaN as ``NaN``, numpy scalars as plain ones, long reprs cut short."""
+    if isinstance(value, _BOOLEANS):
+        return repr(bool(value))
+    if isinstance(value, _REALS):
         if math.isnan(value):
             return "NaN"
         if isinstance(value, (float, np.floating)):
@@ -211,16 +213,19 @@ class Array(_Spec):
     """A numeric array, returned contiguous as float64 (or int64 with ``integer``).
 
     ``shape`` lists each axis: an int is an exact length, a name (``"n"``, ``"dof"``) any length
-    >= 1, ``None`` any length; several shapes may be allowed (``shapes``). ``broadcast`` turns a
+    (one name used twice means equal lengths: ``("n", "n")`` is square); several shapes may be
+    allowed (``shapes``); ``nonempty`` refuses an array without entries. ``broadcast`` turns a
     single number into the one allowed 1-D shape (one value per station). The range and
     ``finite`` apply to every entry and a mistake names its index (``mtbf_s[1]``); ``allow_nan``
     lets NaN entries through where NaN means "not given". An ``integer`` array needs an integer
-    dtype, as an integer argument does. Booleans are not numbers here either.
+    dtype, as an integer argument does. Booleans are not numbers here either. The caller's array
+    is returned as is when it already is contiguous float64 (int64): copy it before changing it.
     """
 
     shape: tuple = ("n",)
     shapes: tuple = ()
     integer: bool = False
+    nonempty: bool = False
     above: float | None = None
     at_least: float | None = None
     below: float | None = None
@@ -234,54 +239,52 @@ class Array(_Spec):
 
     def _check(self, value, name):
         raw = value if isinstance(value, np.ndarray) else _as_array(value)
-        if raw is None or raw.dtype.kind not in "iuf" or (self.integer and raw.dtype.kind == "f"):
-            raise ValueError(f"{name}: got {_show(value)}, expected {self._noun()} of shape "
-                             f"{self._shape_text()}")
-        if self.broadcast and raw.ndim == 0 and len(self._shapes()) == 1 and all(
-                isinstance(d, int) for d in self._shapes()[0]):
-            raw = np.full(self._shapes()[0], raw[()])
-        if not any(_fits(raw.shape, s) for s in self._shapes()):
-            raise ValueError(f"{name}: got shape {raw.shape}, expected shape {self._shape_text()}")
-        array = np.ascontiguousarray(raw, dtype=np.int64 if self.integer else np.float64)
-        bounds = _Range(self.above, self.at_least, self.below, self.at_most)
-        bad = np.zeros(array.shape, dtype=bool)
-        if self.finite and not self.integer:
-            bad |= np.isinf(array)
-        with np.errstate(invalid="ignore"):
-            if self.above is not None:
-                bad |= ~(array > self.above)
-            if self.at_least is not None:
-                bad |= ~(array >= self.at_least)
-            if self.below is not None:
-                bad |= ~(array < self.below)
-            if self.at_most is not None:
-                bad |= ~(array <= self.at_most)
-        if not self.integer:
-            nan = np.isnan(array)
-            bad = (bad & ~nan) if self.allow_nan else (bad | nan)
-        if bad.any():
-            at = tuple(int(i) for i in np.argwhere(bad)[0])
-            entry = array[at].item()
-            index = ", ".join(str(i) for i in at)
-            refuse(f"{name}[{index}]", entry, self.what or self._entry_text(bounds))
+        if (raw is None or raw.dtype.kind not in "iuf"
+                or (self.integer and raw.dtype.kind == "f" and raw.size)):  # [] is a float array
+            refuse(name, value, self._describe())
+        shapes = self.shapes or (self.shape,)
+        if self.broadcast and raw.ndim == 0 and len(shapes) == 1 and all(isinstance(d, int) for d in shapes[0]):
+            raw = np.full(shapes[0], raw[()])
+        if not any(_fits(raw.shape, s) for s in shapes) or (self.nonempty and raw.size == 0):
+            some = "a non-empty array of " if self.nonempty else ""
+            raise ValueError(f"{name}: got shape {raw.shape}, expected {some}shape {self._shape_text()}")
+        array = np.asarray(raw, dtype=np.int64 if self.integer else np.float64, order="C")
+        ok = self._ok(array)
+        if ok is not None and not ok.all():
+            at = tuple(int(i) for i in np.argwhere(~ok)[0]) if array.ndim else ()
+            where = f"{name}[{', '.join(str(i) for i in at)}]" if at else name
+            refuse(where, array[at].item(), self.what or self._entry_text())
         return array
 
-    def _shapes(self) -> tuple:
-        return self.shapes or (self.shape,)
+    def _ok(self, array: np.ndarray) -> np.ndarray | None:
+        """Which entries the spec accepts, or None when it accepts every number (no pass over the
+        data). Few passes on purpose: motion calls check their arrays on every call."""
+        floats = not self.integer
+        ok = None
+        if floats and self.finite:
+            ok = np.isfinite(array)
+        elif floats and not self.allow_nan:
+            ok = ~np.isnan(array)
+        for bound, inside in ((self.above, np.greater), (self.at_least, np.greater_equal),
+                              (self.below, np.less), (self.at_most, np.less_equal)):
+            if bound is not None:  # NaN is outside every bound
+                ok = inside(array, bound) if ok is None else ok & inside(array, bound)
+        if ok is not None and floats and self.allow_nan:
+            ok |= np.isnan(array)
+        return ok
 
     def _shape_text(self) -> str:
-        return " or ".join(_shape_name(s) for s in self._shapes())
+        return " or ".join(_shape_name(s) for s in (self.shapes or (self.shape,)))
 
-    def _noun(self) -> str:
-        return "an array of integers" if self.integer else "an array of numbers"
-
-    def _entry_text(self, bounds: _Range) -> str:
+    def _entry_text(self) -> str:
+        bounds = _Range(self.above, self.at_least, self.below, self.at_most).text()
         noun = "an integer" if self.integer else "a finite number" if self.finite else "a number"
         unit = f" {self.unit}" if self.unit else ""
-        return f"{noun}{bounds.text()}{unit}"
+        return f"{noun}{bounds}{unit}"
 
     def _describe(self) -> str:
-        return f"{self._noun()} of shape {self._shape_text()}"
+        noun = "an array of integers" if self.integer else "an array of numbers"
+        return f"{noun} of shape {self._shape_text()}"
 
 
 def _as_array(value):
@@ -302,10 +305,11 @@ def _as_array(value):
 def _fits(shape: tuple, pattern: tuple) -> bool:
     if len(shape) != len(pattern):
         return False
+    named: dict[str, int] = {}
     for size, want in zip(shape, pattern):
         if isinstance(want, int) and size != want:
             return False
-        if isinstance(want, str) and size < 1:
+        if isinstance(want, str) and named.setdefault(want, size) != size:
             return False
     return True
 
@@ -353,6 +357,7 @@ TARGET = Number(above=0, optional=True, what="a positive number of products per 
 WEEKS = Number(above=0, what="a finite number of weeks > 0")
 REPLICATIONS = Integer(at_least=1)
 PROGRESS = Function(optional=True, what="a callable progress(done, total) or None")
+CONFIDENCE = Number(above=0, below=1, optional=True, what="a confidence level 0 < p < 1 (e.g. 0.9)")
 
 
 def check_time_limit(time_limit, name: str = "time_limit") -> float:

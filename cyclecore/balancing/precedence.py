@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore.arguments import Array
+
 
 # Among ready tasks the longest comes first in flow order: station loads are enumerated in flow
 # order, so full stations (the ones a tight balance needs) are met early.
@@ -43,35 +45,26 @@ class TaskGraph:
         return int(self.times.shape[0])
 
 
+TASK_TIMES = Array(nonempty=True, at_least=0, unit="s")
+PAIRS = Array(shape=("m", 2), integer=True)
+
+
 def check_task_times(task_times, name: str = "task_times") -> np.ndarray:
-    """Task times (n,) as float64; finite and >= 0, else ValueError naming ``name``."""
-    try:
-        t = np.asarray(task_times, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a 1-D array of task times in seconds, got {task_times!r}") from exc
-    if t.ndim != 1 or t.shape[0] == 0:
-        raise ValueError(f"{name}: expected a non-empty 1-D array of task times, got shape {t.shape}")
-    if not np.all(np.isfinite(t)):
-        raise ValueError(f"{name}: every task time must be finite, got {t[~np.isfinite(t)][:3]}")
-    if np.any(t < 0):
-        bad = int(np.flatnonzero(t < 0)[0])
-        raise ValueError(f"{name}: task times must be >= 0, task {bad} has {t[bad]}")
-    return t
+    """Task times (n,) as float64 s; finite and >= 0, else ValueError naming ``name``."""
+    return TASK_TIMES.check(task_times, name)
 
 
 def check_precedence(precedence, n: int, name: str = "precedence") -> np.ndarray:
     """Precedence pairs as an (m, 2) int64 array of task indices in [0, n); ValueError otherwise."""
     if precedence is None:
         return np.zeros((0, 2), dtype=np.int64)
-    raw = np.asarray(precedence)
-    if raw.size == 0:
+    try:
+        empty = np.size(precedence) == 0
+    except (TypeError, ValueError):  # ragged: the check below names it
+        empty = False
+    if empty:
         return np.zeros((0, 2), dtype=np.int64)
-    if raw.ndim != 2 or raw.shape[1] != 2:
-        raise ValueError(f"{name}: expected pairs (i, j) as an (m, 2) array, got shape {raw.shape}")
-    if not np.issubdtype(raw.dtype, np.integer):
-        if not (np.issubdtype(raw.dtype, np.floating) and np.all(raw == np.round(raw))):
-            raise ValueError(f"{name}: task indices must be integers, got dtype {raw.dtype}")
-    arcs = raw.astype(np.int64)
+    arcs = PAIRS.check(precedence, name)
     bad = (arcs < 0) | (arcs >= n)
     if np.any(bad):
         row = int(np.flatnonzero(bad.any(axis=1))[0])

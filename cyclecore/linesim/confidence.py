@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from cyclecore.arguments import Integer, Number, arguments
+
 
 def central_probability(t: float, dof: int) -> float:
     """P(|T| <= t) for Student's t with ``dof`` degrees of freedom."""
@@ -31,12 +33,10 @@ def central_probability(t: float, dof: int) -> float:
     return s * total
 
 
+@arguments(level=Number(above=0, below=1), dof=Integer(at_least=1))
 def t_quantile(level: float, dof: int) -> float:
-    """t such that P(|T| <= t) = level (e.g. level=0.99 gives the two-sided 99% factor)."""
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level: expected 0 < level < 1, got {level!r}")
-    if dof < 1:
-        raise ValueError(f"dof: expected >= 1 degrees of freedom, got {dof!r}")
+    """t such that P(|T| <= t) = level (e.g. level=0.99 gives the two-sided 99% factor); ``dof``
+    degrees of freedom."""
     hi = 1.0
     while central_probability(hi, dof) < level:
         hi *= 2.0

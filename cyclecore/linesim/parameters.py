@@ -50,7 +50,7 @@ def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential"
                failure_clock="busy", parallel=None, bypass_after_s=None, bypass_cycle_s=None,
                bypass_operators=None, weibull_shape=1.5, lognormal_sigma=0.5) -> SerialLineSpec:
     """Check every parameter of :func:`cyclecore.linesim.simulate_serial` and build the arrays."""
-    cycle = Array(above=0, unit="s").check(cycle_s, "cycle_s")
+    cycle = Array(nonempty=True, above=0, unit="s").check(cycle_s, "cycle_s")
     n = len(cycle)
     places = Array(shape=(n - 1,), integer=True, at_least=0).check(
         np.zeros(n - 1, dtype=np.int64) if buffer_places is None else buffer_places, "buffer_places")

@@ -19,11 +19,13 @@ seconds for time. ``jmax = inf`` gives acceleration-limited (trapezoidal velocit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from cyclecore import _core
+from cyclecore.arguments import Array, Number
 from cyclecore.results import Result
 
 __all__ = [
@@ -41,60 +43,30 @@ __all__ = [
 
 # --- input checks (the kernel trusts what passes them) ------------------------------------------
 
-
-def _float_array(name: str, value: Any) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected an array of numbers, got {value!r:.60}") from exc
-    return arr
+SPEED_OVERRIDE = Number(above=0, at_most=1)
+JOINTS = Array(shapes=(("dof",), ("n", "dof")), finite=False, allow_nan=True)
+JOINTS_FINITE = Array(shapes=(("dof",), ("n", "dof")))  # only where the kernel flags a move: one pass less
+CONFIGS = Array(shape=("n", "dof"))
 
 
-def _finite(name: str, arr: np.ndarray) -> None:
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name}: every value must be finite (got NaN or inf)")
-
-
-def _speed_override(value: Any) -> float:
-    try:
-        s = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"speed_override: expected a number in (0, 1], got {value!r}") from exc
-    if not (0.0 < s <= 1.0):
-        raise ValueError(f"speed_override: expected a number in (0, 1], got {value!r}")
-    return s
-
-
-def _limit(name: str, value: Any, dof: int, n: int | None, allow_inf: bool) -> np.ndarray:
-    """A joint limit as (dof,) or, when n is given, (dof,) or (n, dof); positive, not NaN."""
-    arr = _float_array(name, value)
-    shapes = f"({dof},)" if n is None else f"({dof},) or ({n}, {dof})"
-    if not (arr.shape == (dof,) or (n is not None and arr.shape == (n, dof))):
-        raise ValueError(f"{name}: expected shape {shapes}, got {arr.shape}")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name}: limits must not be NaN")
-    if (arr <= 0).any():
-        raise ValueError(f"{name}: limits must be > 0, got {float(arr.min())!r}")
-    if not allow_inf and np.isinf(arr).any():
-        raise ValueError(f"{name}: limits must be finite")
-    return arr
+@lru_cache(maxsize=64)
+def _limit_specs(dof: int, n: int | None) -> tuple[Array, Array]:
+    """Specs of speed/acceleration and of jerk limits: (dof,) or, when n is given, (n, dof)."""
+    shapes = ((dof,),) if n is None else ((dof,), (n, dof))
+    return Array(shapes=shapes, above=0), Array(shapes=shapes, above=0, finite=False)
 
 
 def _joint_limits(vmax, amax, jmax, dof: int, n: int | None):
-    """(n_sets, dof) contiguous limit blocks, n_sets = 1 or n, all three the same shape."""
-    v = _limit("vmax", vmax, dof, n, allow_inf=False)
-    a = _limit("amax", amax, dof, n, allow_inf=False)
-    j = _limit("jmax", jmax, dof, n, allow_inf=True)
+    """(n_sets, dof) contiguous limit blocks, n_sets = 1 or n, all three the same shape.
+
+    Each limit is (dof,) or, when n is given, (dof,) or (n, dof); > 0 and not NaN; only the
+    jerk may be inf (a trapezoidal profile)."""
+    limit, jerk = _limit_specs(dof, n)
+    v = limit.check(vmax, "vmax")
+    a = limit.check(amax, "amax")
+    j = jerk.check(jmax, "jmax")
     rows = max(x.shape[0] if x.ndim == 2 else 1 for x in (v, a, j))
     return tuple(np.ascontiguousarray(np.broadcast_to(x, (rows, dof))) for x in (v, a, j))
-
-
-def _configs(name: str, value: Any) -> np.ndarray:
-    arr = _float_array(name, value)
-    if arr.ndim != 2 or arr.shape[1] == 0:
-        raise ValueError(f"{name}: expected shape (n, dof), got {arr.shape}")
-    _finite(name, arr)
-    return np.ascontiguousarray(arr)
 
 
 # --- PTP moves ----------------------------------------------------------------------------------
@@ -108,10 +80,8 @@ def ptp_duration(q0, q1, vmax, amax, jmax, speed_override: float = 1.0):
     ``inf`` (trapezoidal profile). speed_override in (0, 1]: duration / speed_override.
     Returns (n,) seconds, or a float when both q0 and q1 are (dof,).
     """
-    a0 = _float_array("q0", q0)
-    a1 = _float_array("q1", q1)
-    if a0.ndim not in (1, 2) or a1.ndim not in (1, 2):
-        raise ValueError(f"q0, q1: expected shape (n, dof) or (dof,), got {a0.shape} and {a1.shape}")
+    a0 = JOINTS.check(q0, "q0")
+    a1 = JOINTS.check(q1, "q1")
     if a0.shape[-1] != a1.shape[-1] or (a0.ndim == a1.ndim == 2 and a0.shape != a1.shape):
         raise ValueError(f"q0, q1: shapes {a0.shape} and {a1.shape} do not match")
     dof = a0.shape[-1]
@@ -119,16 +89,14 @@ def ptp_duration(q0, q1, vmax, amax, jmax, speed_override: float = 1.0):
         raise ValueError("q0, q1: need at least one axis")
     single = a0.ndim == 1 and a1.ndim == 1
     n = max(a0.shape[0] if a0.ndim == 2 else 1, a1.shape[0] if a1.ndim == 2 else 1)
-    s = _speed_override(speed_override)
+    s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     v, a, j = _joint_limits(vmax, amax, jmax, dof, n)
-    if a0.ndim == 1:
-        a0 = np.broadcast_to(a0, (n, dof))
-    if a1.ndim == 1:
-        a1 = np.broadcast_to(a1, (n, dof))
-    out = _core.ptp_durations(np.ascontiguousarray(a0), np.ascontiguousarray(a1), v, a, j, s)
+    b0 = np.ascontiguousarray(np.broadcast_to(a0, (n, dof)))
+    b1 = np.ascontiguousarray(np.broadcast_to(a1, (n, dof)))
+    out = _core.ptp_durations(b0, b1, v, a, j, s)
     if np.isnan(out).any():  # the kernel marks moves with a non-finite joint value
-        _finite("q0", a0)
-        _finite("q1", a1)
+        JOINTS_FINITE.check(a0, "q0")
+        JOINTS_FINITE.check(a1, "q1")
     return float(out[0]) if single else out
 
 
@@ -138,8 +106,8 @@ def move_time_matrix(configs, vmax, amax, jmax, speed_override: float = 1.0) -> 
     configs: (n, dof) rad; limits (dof,) rad/s, rad/s², rad/s³ (jmax may be inf);
     speed_override in (0, 1] divides every entry.
     """
-    c = _configs("configs", configs)
-    s = _speed_override(speed_override)
+    c = CONFIGS.check(configs, "configs")
+    s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     v, a, j = _joint_limits(vmax, amax, jmax, c.shape[1], None)
     return _core.move_time_matrix(c, v, a, j, s)
 
@@ -158,6 +126,13 @@ class RouteTotals(Result):
     tcp_path_m: np.ndarray
 
 
+@lru_cache(maxsize=64)
+def _routes_spec(n: int) -> Array:
+    """Routes through n configurations: rows of indices, padded at the end with -1."""
+    return Array(shapes=(("L",), ("m", "L")), integer=True, at_least=-1, at_most=n - 1,
+                 what=f"one of the configs' indices 0..{n - 1}, or -1 (padding)")
+
+
 def route_totals(configs, routes, vmax, amax, jmax, speed_override: float = 1.0,
                  tcp_positions=None) -> RouteTotals:
     """Time and path lengths of m routes through the configurations, in one call.
@@ -167,35 +142,19 @@ def route_totals(configs, routes, vmax, amax, jmax, speed_override: float = 1.0,
     two indices has zero totals. Limits (dof,) as in :func:`ptp_duration`. tcp_positions:
     optional (n, 3) TCP positions (m) of the configurations.
     """
-    c = _configs("configs", configs)
+    c = CONFIGS.check(configs, "configs")
     n, dof = c.shape
-    try:
-        r = np.asarray(routes)
-    except ValueError as exc:  # ragged nested lists
-        raise ValueError("routes: expected a rectangular (m, L) integer array padded with -1") from exc
+    r = _routes_spec(n).check(routes, "routes")
     if r.ndim == 1:
         r = r[None, :]
-    if r.ndim != 2:
-        raise ValueError(f"routes: expected shape (m, L), got {r.shape}")
-    if r.size and not np.issubdtype(r.dtype, np.integer):
-        raise ValueError(f"routes: expected integer indices, got dtype {r.dtype}")
-    r = np.ascontiguousarray(r, dtype=np.int64)
     if r.size:
-        if r.min() < -1 or r.max() >= n:
-            raise ValueError(f"routes: indices must be in [0, {n - 1}] or -1 (padding)")
         padding = r < 0
         # Padding only at the end of a row: once -1, always -1.
         if (np.logical_or.accumulate(padding, axis=1) != padding).any():
             raise ValueError("routes: -1 padding is allowed only at the end of a row")
-    s = _speed_override(speed_override)
+    s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     v, a, j = _joint_limits(vmax, amax, jmax, dof, None)
-    p = None
-    if tcp_positions is not None:
-        p = _float_array("tcp_positions", tcp_positions)
-        if p.shape != (n, 3):
-            raise ValueError(f"tcp_positions: expected shape ({n}, 3), got {p.shape}")
-        _finite("tcp_positions", p)
-        p = np.ascontiguousarray(p)
+    p = Array(shape=(n, 3), optional=True).check(tcp_positions, "tcp_positions")
     time_s, joint_path, tcp_path = _core.route_totals(c, r, v, a, j, s, p)
     return RouteTotals(time_s, joint_path, tcp_path)
 
@@ -221,32 +180,25 @@ def sample_ptp(q0, q1, vmax, amax, jmax, times, speed_override: float = 1.0) -> 
     move duration. For a trapezoid (jmax = inf) the jerk is reported as 0 (it is a Dirac
     impulse at the switching instants).
     """
-    a0 = _float_array("q0", q0)
-    a1 = _float_array("q1", q1)
-    if a0.ndim != 1 or a0.shape != a1.shape or a0.size == 0:
-        raise ValueError(f"q0, q1: expected two (dof,) arrays, got {a0.shape} and {a1.shape}")
-    _finite("q0", a0)
-    _finite("q1", a1)
-    t = _float_array("times", times)
-    if t.ndim != 1:
-        raise ValueError(f"times: expected shape (k,), got {t.shape}")
-    _finite("times", t)
-    s = _speed_override(speed_override)
+    a0 = Array(shape=("dof",), nonempty=True).check(q0, "q0")
+    a1 = Array(shape=a0.shape).check(q1, "q1")
+    t = Array(shape=("k",)).check(times, "times")
+    s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     v, a, j = _joint_limits(vmax, amax, jmax, a0.size, None)
-    pos, vel, acc, jerk, duration = _core.sample_ptp(a0, a1, v, a, j, np.ascontiguousarray(t), s)
+    pos, vel, acc, jerk, duration = _core.sample_ptp(a0, a1, v, a, j, t, s)
     return PTPSamples(pos, vel, acc, jerk, float(duration))
 
 
 # --- linear (LIN) moves -------------------------------------------------------------------------
 
 
+POSES = Array(shapes=((4, 4), ("n", 4, 4)))
+
+
 def _poses(name: str, value: Any) -> np.ndarray:
-    arr = _float_array(name, value)
+    arr = POSES.check(value, name)
     if arr.ndim == 2:
         arr = arr[None]
-    if arr.ndim != 3 or arr.shape[1:] != (4, 4):
-        raise ValueError(f"{name}: expected shape (n, 4, 4) or (4, 4), got {arr.shape}")
-    _finite(name, arr)
     if not np.array_equal(arr[:, 3, :], np.broadcast_to([0.0, 0.0, 0.0, 1.0], (arr.shape[0], 4))):
         raise ValueError(f"{name}: the last row of a homogeneous pose must be [0, 0, 0, 1]")
     rot = arr[:, :3, :3]
@@ -254,17 +206,6 @@ def _poses(name: str, value: Any) -> np.ndarray:
     if not np.allclose(gram, np.eye(3), atol=1e-6) or (np.linalg.det(rot) <= 0).any():
         raise ValueError(f"{name}: the upper-left 3x3 block must be a rotation matrix")
     return np.ascontiguousarray(arr)
-
-
-def _positive(name: str, value: Any, allow_inf: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a number > 0, got {value!r}") from exc
-    if np.isnan(x) or x <= 0 or (np.isinf(x) and not allow_inf):
-        kind = "a number > 0" if allow_inf else "a finite number > 0"
-        raise ValueError(f"{name}: expected {kind}, got {value!r}")
-    return x
 
 
 def _pose_pairs(start_poses, end_poses):
@@ -294,16 +235,19 @@ def linear_move_duration(start_poses, end_poses, v_max, a_max, j_max, w_max, dw_
     motion is slowed down to match), divided by speed_override in (0, 1]. Returns (n,).
     """
     p0, p1 = _pose_pairs(start_poses, end_poses)
+    limit, jerk = Number(above=0), Number(above=0, finite=False)  # only jerks may be inf
     limits = [
-        _positive("v_max", v_max), _positive("a_max", a_max), _positive("j_max", j_max, True),
-        _positive("w_max", w_max), _positive("dw_max", dw_max),
-        _positive("ddw_max", ddw_max, True),
+        limit.check(v_max, "v_max"), limit.check(a_max, "a_max"), jerk.check(j_max, "j_max"),
+        limit.check(w_max, "w_max"), limit.check(dw_max, "dw_max"), jerk.check(ddw_max, "ddw_max"),
     ]
-    s = _speed_override(speed_override)
+    s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     return _core.linear_move_durations(p0, p1, *limits, s)
 
 
 # --- arm kinematics -----------------------------------------------------------------------------
+
+
+SIX = Array(shape=(6,))
 
 
 class OPWKinematics:
@@ -320,18 +264,15 @@ class OPWKinematics:
 
     def __init__(self, a1, a2, b, c1, c2, c3, c4, offsets_rad, signs, joint_min_rad,
                  joint_max_rad):
-        geometry = np.array([a1, a2, b, c1, c2, c3, c4], dtype=np.float64)
-        _finite("a1..c4", geometry)
+        lengths = dict(a1=a1, a2=a2, b=b, c1=c1, c2=c2, c3=c3, c4=c4)
+        length = Number(what="a finite length in m")
+        geometry = np.array([length.check(value, name) for name, value in lengths.items()])
         if geometry[4] <= 0 or geometry[5] == 0 and geometry[1] == 0:
             raise ValueError("c2 must be > 0 and (a2, c3) must not both be 0")
         six = {}
         for name, value in (("offsets_rad", offsets_rad), ("signs", signs),
                             ("joint_min_rad", joint_min_rad), ("joint_max_rad", joint_max_rad)):
-            arr = _float_array(name, value)
-            if arr.shape != (6,):
-                raise ValueError(f"{name}: expected shape (6,), got {arr.shape}")
-            _finite(name, arr)
-            six[name] = np.ascontiguousarray(arr)
+            six[name] = np.array(SIX.check(value, name))  # a copy: it is frozen below
         if not np.isin(six["signs"], (-1.0, 1.0)).all():
             raise ValueError(f"signs: every entry must be +1 or -1, got {six['signs'].tolist()}")
         if (six["joint_min_rad"] >= six["joint_max_rad"]).any():
@@ -375,10 +316,7 @@ class OPWKinematics:
 
     def forward(self, q) -> np.ndarray:
         """Flange pose(s) for joint values q (n, 6) or (6,) rad -> (n, 4, 4) or (4, 4)."""
-        arr = _float_array("q", q)
-        if arr.shape[-1:] != (6,) or arr.ndim not in (1, 2):
-            raise ValueError(f"q: expected shape (n, 6) or (6,), got {arr.shape}")
-        _finite("q", arr)
+        arr = Array(shapes=((6,), ("n", 6))).check(q, "q")
         out = _core.opw_forward(self._robot, np.ascontiguousarray(arr.reshape(-1, 6)))
         return out[0] if arr.ndim == 1 else out
 
@@ -400,12 +338,9 @@ class OPWKinematics:
         to q_ref. Returns (q (n, 6) rad, reachable (n,) bool); q rows are NaN where unreachable.
         """
         p = _poses("poses", poses)
-        ref = _float_array("q_ref", q_ref)
-        if ref.shape == (6,):
+        ref = Array(shapes=((6,), (1, 6), (p.shape[0], 6))).check(q_ref, "q_ref")
+        if ref.ndim == 1:
             ref = ref[None]
-        if ref.shape not in ((1, 6), (p.shape[0], 6)):
-            raise ValueError(f"q_ref: expected shape ({p.shape[0]}, 6) or (6,), got {ref.shape}")
-        _finite("q_ref", ref)
         q, ok = _core.opw_closest(self._robot, p, np.ascontiguousarray(ref))
         if np.ndim(poses) == 2:
             return q[0], bool(ok[0])

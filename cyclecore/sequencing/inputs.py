@@ -7,7 +7,8 @@ alternatives every node 1..n-1 is its own task. Precedence pairs name *tasks* (1
 home, and are closed transitively here so the kernels can test "must task a come before task b"
 with one array look-up.
 
-Every mistake raises :class:`ValueError` naming the argument and what was expected.
+Every mistake raises :class:`ValueError` naming the argument and what was expected, in the form
+of :mod:`cyclecore.arguments`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore.arguments import Array, refuse
 from cyclecore.sequencing.precedence import precedence_closure
 
 
@@ -50,25 +52,20 @@ class Tour:
         return self.n_nodes != self.n_tasks + 1
 
 
+# Square, at least the home node; an entry is a move time, inf where the move is forbidden.
+TIME_MATRIX = Array(shape=("n", "n"), nonempty=True, at_least=0, finite=False,
+                    what="a move time >= 0 s, or inf for a forbidden arc")
+PAIR = "a pair (i, j) of integer task numbers"
+
+
 def check_time_matrix(time_matrix, name: str = "time_matrix") -> np.ndarray:
-    """A square float64 matrix of move times in s: finite and >= 0, or +inf for a forbidden arc."""
-    try:
-        times = np.array(time_matrix, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a square matrix of times in s, got {exc}") from None
-    if times.ndim != 2 or times.shape[0] != times.shape[1]:
-        raise ValueError(f"{name}: expected a square (n, n) matrix, got shape {times.shape}")
-    if times.shape[0] < 1:
-        raise ValueError(f"{name}: expected at least the home node (n >= 1), got an empty matrix")
-    if np.isnan(times).any():
-        i, j = np.argwhere(np.isnan(times))[0]
-        raise ValueError(f"{name}: entry [{i}, {j}] is NaN; expected a time in s or inf")
-    if (times < 0).any():
-        i, j = np.argwhere(times < 0)[0]
-        raise ValueError(
-            f"{name}: entry [{i}, {j}] is {float(times[i, j])!r}; expected a time >= 0 s (or inf)"
-        )
-    return np.ascontiguousarray(times)
+    """A square float64 matrix of move times in s: >= 0, or +inf for a forbidden arc. A copy: the
+    solvers own it."""
+    return np.array(TIME_MATRIX.check(time_matrix, name))
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def check_precedence(precedence, n_tasks: int, name: str = "precedence") -> np.ndarray:
@@ -78,14 +75,12 @@ def check_precedence(precedence, n_tasks: int, name: str = "precedence") -> np.n
     try:
         pairs = [tuple(pair) for pair in precedence]
     except TypeError:
-        raise ValueError(f"{name}: expected an iterable of (i, j) task pairs") from None
+        refuse(name, precedence, "an iterable of (i, j) task pairs")
     out = np.zeros((len(pairs), 2), dtype=np.int64)
     for k, pair in enumerate(pairs):
-        if len(pair) != 2:
-            raise ValueError(f"{name}[{k}]: expected a pair (i, j), got {pair!r}")
+        if len(pair) != 2 or not all(_is_integer(value) for value in pair):
+            refuse(f"{name}[{k}]", pair, PAIR)
         for side, value in enumerate(pair):
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-                raise ValueError(f"{name}[{k}]: expected integer task indices, got {pair!r}")
             if not 1 <= int(value) <= n_tasks:
                 raise ValueError(
                     f"{name}[{k}]: task {int(value)} unknown; expected tasks 1..{n_tasks} "
@@ -102,7 +97,7 @@ def check_alternatives(alternatives, n_nodes: int, name: str = "alternatives") -
     try:
         groups = [[value for value in group] for group in alternatives]
     except TypeError:
-        raise ValueError(f"{name}: expected a list of node groups, one per task") from None
+        refuse(name, alternatives, "a list of node groups, one per task")
     seen: dict[int, int] = {}
     out: list[list[int]] = []
     for t, group in enumerate(groups):
@@ -110,8 +105,8 @@ def check_alternatives(alternatives, n_nodes: int, name: str = "alternatives") -
             raise ValueError(f"{name}[{t}]: empty group; each task needs at least one node")
         nodes = []
         for value in group:
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-                raise ValueError(f"{name}[{t}]: expected integer node indices, got {value!r}")
+            if not _is_integer(value):
+                refuse(f"{name}[{t}]", value, "an integer node index")
             node = int(value)
             if not 1 <= node < n_nodes:
                 raise ValueError(

@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from cyclecore.arguments import check_seed, check_time_limit
+from cyclecore.arguments import SEED, TIME_LIMIT, Integer, arguments
 from cyclecore.sequencing.exact import MAX_EXACT_TASKS, solve_exact
 from cyclecore.sequencing.inputs import build_tour
 from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
@@ -52,6 +52,7 @@ def ortools_solutions(time_limit: float, n_tasks: int) -> int:
     return int(min(MAX_SOLUTIONS, max(MIN_SOLUTIONS, rate)))
 
 
+@arguments(time_limit=TIME_LIMIT, seed=SEED, exact_up_to=Integer(at_least=0, at_most=MAX_EXACT_TASKS))
 def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
                exact_up_to=12, seed=0) -> Route:
     """Shortest closed route home -> every task -> home that honours precedence.
@@ -70,11 +71,6 @@ def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
     ValueError on bad input or when every route found uses a forbidden arc.
     """
     started = time.perf_counter()
-    time_limit = check_time_limit(time_limit)
-    seed = check_seed(seed)
-    if (isinstance(exact_up_to, (bool, np.bool_)) or not isinstance(exact_up_to, (int, np.integer))
-            or not 0 <= exact_up_to <= MAX_EXACT_TASKS):
-        raise ValueError(f"exact_up_to: expected an integer in 0..{MAX_EXACT_TASKS}, got {exact_up_to!r}")
     tour = build_tour(time_matrix, precedence, alternatives)
     if tour.n_tasks <= exact_up_to:
         return solve_exact(tour)

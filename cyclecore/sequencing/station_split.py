@@ -33,7 +33,7 @@ from cyclecore.sequencing.exact import MAX_EXACT_TASKS
 from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
 from cyclecore.sequencing.precedence import precedence_closure
 from cyclecore.sequencing.routing import search_parameters, solve_from_routes
-from cyclecore.arguments import check_seed, check_time_limit
+from cyclecore.arguments import SEED, TIME_LIMIT, Array, Integer, arguments
 from cyclecore.results import Result
 from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_exact import MAX_EXACT_SPLITS, exact_split, split_count
@@ -99,11 +99,7 @@ def _check_station(robot_matrices, process_time_s, precedence) -> _Station:
                 "every robot needs the same home + n tasks"
             )
     n = size - 1
-    process = np.asarray(process_time_s, dtype=np.float64)
-    if process.shape != (n,):
-        raise ValueError(f"process_time_s: expected shape ({n},), one time per task, got {process.shape}")
-    if not np.isfinite(process).all() or (process < 0).any():
-        raise ValueError("process_time_s: expected finite times >= 0 s")
+    process = Array(shape=(n,), at_least=0, unit="s").check(process_time_s, "process_time_s")
     pairs = check_precedence(precedence, n)
     precedence_closure(pairs, n)  # raises on a cycle
     times = np.ascontiguousarray(np.stack(checked))
@@ -230,6 +226,7 @@ def _ortools_split(station: _Station, warm: list[list[int]] | None, time_limit: 
     return routes
 
 
+@arguments(time_limit=TIME_LIMIT, seed=SEED, exact_up_to=Integer(at_least=0))
 def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, seed=0, *,
                 exact_up_to=8, initial_routes=None) -> Split:
     """Assign and order a station's tasks over k robots to minimise the station cycle.
@@ -251,11 +248,6 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     so results repeat bit for bit unless a slower (or busy) machine hits the clock first.
     """
     started = time.perf_counter()
-    time_limit = check_time_limit(time_limit)
-    seed = check_seed(seed)
-    if (isinstance(exact_up_to, (bool, np.bool_)) or not isinstance(exact_up_to, (int, np.integer))
-            or exact_up_to < 0):
-        raise ValueError(f"exact_up_to: expected an integer >= 0, got {exact_up_to!r}")
     station = _check_station(robot_matrices, process_time_s, precedence)
     k, n = station.k, station.n
     pred_start, preds = predecessor_lists(station.pairs, n)

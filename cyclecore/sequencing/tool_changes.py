@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cyclecore.arguments import Array
 from cyclecore.sequencing.inputs import check_time_matrix
 
 
@@ -33,20 +34,11 @@ def with_tool_changes(time_matrix, tools, change_time_s) -> np.ndarray:
         code = np.array([kinds.setdefault(label, len(kinds)) for label in labels], dtype=np.int64)
     except TypeError:
         raise ValueError("tools: labels must be hashable (a name or a number)") from None
-    change = np.asarray(change_time_s, dtype=np.float64)
+    k = len(kinds)  # the matrix is over the tools in order of first appearance
+    change = Array(shapes=((), (k, k)), at_least=0, unit="s").check(change_time_s, "change_time_s")
     if change.ndim == 0:
-        if not np.isfinite(change) or change < 0:
-            raise ValueError(f"change_time_s: expected a finite time >= 0 s, got {float(change)!r}")
         extra = np.where(code[:, None] != code[None, :], float(change), 0.0)
     else:
-        k = len(kinds)
-        if change.shape != (k, k):
-            raise ValueError(
-                f"change_time_s: expected a scalar or a ({k}, {k}) matrix over the tools in "
-                f"order of first appearance, got shape {change.shape}"
-            )
-        if not np.isfinite(change).all() or (change < 0).any():
-            raise ValueError("change_time_s: expected finite times >= 0 s")
         extra = change[code[:, None], code[None, :]].copy()
         extra[code[:, None] == code[None, :]] = 0.0
     return times + extra
