@@ -46,7 +46,9 @@ def _show(value) -> str:
 
 def refuse(name: str, value, expected: str):
     """Raise the one ``ValueError`` form: ``"<name>: got <value>, expected <expected>"``."""
-    raise ValueError(f"{name}: got {_show(value)}, expected {expected}")
+    error = ValueError(f"{name}: got {_show(value)}, expected {expected}")
+    error.__suppress_context__ = True  # raised while handling a conversion error: that one is noise
+    raise error
 
 
 @dataclass(frozen=True)

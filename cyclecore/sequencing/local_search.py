@@ -22,6 +22,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from cyclecore.arguments import refuse
 from cyclecore.sequencing.inputs import Tour, build_tour
 from cyclecore.sequencing.route import Route, route_cost
 
@@ -348,7 +349,7 @@ def check_order(tour_problem: Tour, order, name: str = "order") -> np.ndarray:
     try:
         nodes = [int(v) for v in np.asarray(order).ravel()]
     except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected a sequence of node indices") from None
+        refuse(name, order, "a sequence of node indices")
     if nodes and nodes[0] == 0:
         nodes = nodes[1:]
     if nodes and nodes[-1] == 0:

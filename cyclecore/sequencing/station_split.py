@@ -33,7 +33,7 @@ from cyclecore.sequencing.exact import MAX_EXACT_TASKS
 from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
 from cyclecore.sequencing.precedence import precedence_closure
 from cyclecore.sequencing.routing import search_parameters, solve_from_routes
-from cyclecore.arguments import SEED, TIME_LIMIT, Array, Integer, arguments
+from cyclecore.arguments import SEED, TIME_LIMIT, Array, Integer, arguments, refuse
 from cyclecore.results import Result
 from cyclecore.sequencing.sequencer import best_route
 from cyclecore.sequencing.station_exact import MAX_EXACT_SPLITS, exact_split, split_count
@@ -87,7 +87,7 @@ def _check_station(robot_matrices, process_time_s, precedence) -> _Station:
     try:
         matrices = list(robot_matrices)
     except TypeError:
-        raise ValueError("robot_matrices: expected a list of k (n+1, n+1) matrices") from None
+        refuse("robot_matrices", robot_matrices, "a list of k (n+1, n+1) move-time matrices")
     if len(matrices) < 1:
         raise ValueError("robot_matrices: expected at least one robot (k >= 1), got 0")
     checked = [check_time_matrix(m, f"robot_matrices[{r}]") for r, m in enumerate(matrices)]
@@ -306,7 +306,7 @@ def _check_initial(station: _Station, initial_routes) -> list[list[int]]:
     try:
         routes = [[int(j) for j in np.asarray(r).ravel() if int(j) != 0] for r in initial_routes]
     except (TypeError, ValueError):
-        raise ValueError("initial_routes: expected one list of task indices per robot") from None
+        refuse("initial_routes", initial_routes, "one list of task indices per robot")
     if len(routes) > station.k:
         raise ValueError(f"initial_routes: {len(routes)} routes for {station.k} robots")
     routes += [[] for _ in range(station.k - len(routes))]

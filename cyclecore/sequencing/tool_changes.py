@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cyclecore.arguments import Array
+from cyclecore.arguments import Array, refuse
 from cyclecore.sequencing.inputs import check_time_matrix
 
 
@@ -26,7 +26,7 @@ def with_tool_changes(time_matrix, tools, change_time_s) -> np.ndarray:
     try:
         labels = list(tools)
     except TypeError:
-        raise ValueError("tools: expected one tool label per node of time_matrix") from None
+        refuse("tools", tools, "one tool label per node of time_matrix")
     if len(labels) != n:
         raise ValueError(f"tools: expected {n} labels (one per node of time_matrix), got {len(labels)}")
     kinds: dict = {}
