@@ -9,22 +9,16 @@ import pytest
 from test_balancing_bruteforce import brute_salbp1, random_line
 
 from cyclecore.balancing import bbr
-from cyclecore.balancing.salbp import _pool, _prepare, _table, _to_user
-from cyclecore.balancing.bounds import lb2_weights, lb3_weights
+from cyclecore.balancing.problem import integer_line
 
 
 def run_kernel(times, arcs, c, batch):
-    line = _prepare(times, arcs, [c])
-    t = line.t
-    n = t.shape[0]
-    keys, vals = _table(n)
+    line = integer_line(times, arcs, [c])
+    n = line.t.shape[0]
     flow = np.arange(n, dtype=np.int64)  # one task per station: always feasible, never good
-    pp, pi, sp, si = line.csr
-    m, status, nodes = bbr.bbr_search(
-        t, pp, pi, sp, si, line.dom[0], line.dom[1], np.int64(c), lb2_weights(t, c), lb3_weights(t, c),
-        -((-line.tail) // c), line.head, line.ancestors, 1, n, flow, 1, keys, vals, 60.0, 2**62, batch, _pool(n),
-    )
-    return int(m), int(status), _to_user(line, flow)
+    m, flow, status, nodes = bbr.search(line.search, int(c), n, flow, lower_bound=1, stop_at=1, time_limit=60.0,
+                                        node_limit=2**62, batch=batch)
+    return m, status, line.to_user(flow)
 
 
 @pytest.mark.parametrize("batch", [1, 2, 32])

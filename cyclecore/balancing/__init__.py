@@ -5,9 +5,10 @@ stations) on plain arrays, solved exactly by branch, bound and remember; constra
 cases (zoning, fixed stations, tools) by a CP-SAT model; readers for the public benchmark sets.
 """
 
-from .instances import Instance, Salbp1Case, Salbp2Case, scholl_salbp1_instances, scholl_salbp2_instances
+from .instances import Salbp1Case, Salbp2Case, scholl_salbp1_instances, scholl_salbp2_instances
 from .otto import read_otto
-from .salbp import Balance, salbp1, salbp2
+from .problem import Balance, Instance
+from .salbp import salbp1, salbp2
 from .scholl import read_scholl
 
 __all__ = [

@@ -8,11 +8,13 @@ The exact BB&R search knows only cycle time and precedence. Real stations add si
 * ``tools``: ``{"tool": [tool id per task, or None], "max_per_station": k}``, at most k distinct
   tools on a station (tool changers hold only so many).
 
-The model is the classic assignment one, x[j, s] = task j at station s, made strong as PERFORMANCE.md
-asks: every task only gets variables inside its station window from precedence (earliest from its
-head of predecessor work, latest from its tail), the station count is bounded below by the
-bin-packing bounds, stations are used in order (symmetry breaking), and the unconstrained BB&R or
-priority-rule balance is given as a hint. ``strong=False`` builds the same model without any of
+The model is the classic assignment one, x[j, s] = task j at station s, made strong in the ways
+the integer-programming literature on SALBP recommends (e.g. Ritt & Costa 2018, "Improved integer
+programming models for simple assembly line balancing and related problems", International
+Transactions in Operational Research 25(4)): every task only gets variables inside its station
+window from precedence (earliest from its head of predecessor work, latest from its tail), the
+station count is bounded below by the bin-packing bounds, stations are used in order (symmetry
+breaking), and the unconstrained priority-rule balance is given as a hint. ``strong=False`` builds the same model without any of
 that — the textbook formulation the benchmark measures as the peer.
 
 CP-SAT is only deterministic with a fixed number of workers: the solver runs with
@@ -23,15 +25,18 @@ CP-SAT is only deterministic with a fixed number of workers: the solver runs wit
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from .bounds import cycle_lower_bound, station_lower_bound
-from .integer_times import integer_scale, scaled_down, scaled_up
-from .precedence import check_precedence, task_graph
-from .priority_rules import best_priority_balance
+from .integer_times import scaled_down
+from .precedence import check_precedence
+from .priority_rules import best_priority_balance, priority_cycle
+from .problem import Balance, IntegerLine, integer_line
 
 
 def _task(value, n: int, where: str) -> int:
@@ -102,73 +107,96 @@ def _respects(station: np.ndarray, z: dict) -> bool:
     return True
 
 
-def _bins(n: int, window_lo, window_hi, m: int, model: cp_model.CpModel):
-    x = {}
-    for j in range(n):
-        for s in range(int(window_lo[j]), int(window_hi[j]) + 1):
-            x[j, s] = model.NewBoolVar(f"x{j}_{s}")
-    return x
+@dataclass(frozen=True)
+class _Stations:
+    """The stations of one zoned model and where each task may go (integer times).
+
+    ``m`` stations; task j may go to stations ``lo[j]..hi[j]`` (precedence windows, or fixed);
+    ``hint`` (n,) a balance to start from, or None; SALBP-1: ``cycle`` the integer cycle time and
+    ``bound`` a lower bound on stations; SALBP-2: ``cycle`` None and ``bound`` a lower bound on the
+    integer cycle time.
+    """
+
+    t: np.ndarray  # (n,) int64 task times, caller's order
+    scale: int
+    m: int
+    lo: np.ndarray
+    hi: np.ndarray
+    hint: np.ndarray | None
+    cycle: int | None
+    bound: int
 
 
 def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_limit: float, zoning,
-                seed: int = 0, strong: bool = True, deterministic: bool = True):
+                seed: int = 0, strong: bool = True, deterministic: bool = True) -> Balance:
     """SALBP-1 (``cycle_time`` given) or SALBP-2 (``stations`` given) with side constraints.
 
-    ``times`` (n,) seconds, validated; returns a :class:`~cyclecore.balancing.salbp.Balance`.
+    ``times`` (n,) seconds, validated; returns a :class:`~cyclecore.balancing.problem.Balance`.
     Raises ValueError when the zoning admits no balance at all (proven by the solver).
     ``deterministic=False`` limits wall-clock time only (for side-by-side timing with the peer).
     """
-    from .salbp import Balance
-
     n = times.shape[0]
     z = check_zoning(zoning if zoning is not None else {}, n)
     arcs = check_precedence(precedence, n)
-    graph = task_graph(times, arcs)
-    extra = [cycle_time] if cycle_time is not None else []
-    scale = integer_scale(np.concatenate([times, np.asarray(extra, dtype=np.float64)]))
-    t_user = scaled_up(times, scale)
-    t_flow = t_user[graph.order]
-    after = graph.after.astype(np.int64)
-    head = (t_flow + after.T @ t_flow)[graph.rank]  # back to user order
-    tail = (t_flow + after @ t_flow)[graph.rank]
-    min_fixed = max(z["fixed"].values(), default=-1) + 1
-
-    model = cp_model.CpModel()
-    hint = None
     if cycle_time is not None:
-        c = scaled_down(cycle_time, scale)
-        lb = station_lower_bound(t_flow, c, t_flow + after.T @ t_flow, t_flow + after @ t_flow)
-        ub, flow = best_priority_balance(t_flow, graph.arcs, graph.after, c)
-        hint = np.empty(n, dtype=np.int64)
-        hint[graph.order] = flow
-        # side constraints may need more stations than the unconstrained balance; one task per
-        # station always respects together/apart/tools, so n (or the fixed stations) suffices
-        m = max(ub, min_fixed) if _respects(hint, z) else max(n, min_fixed)
-        cap = c
-        if strong:
-            lo = np.maximum(0, -(-head // c) - 1)
-            hi = m - (-(-tail // c))
-        else:
-            lo = np.zeros(n, dtype=np.int64)
-            hi = np.full(n, m - 1, dtype=np.int64)
-        cycle = None
+        plan = _fewest_stations(integer_line(times, arcs, [cycle_time]), cycle_time, z, strong)
     else:
-        m = int(stations)
-        if min_fixed > m:
-            raise ValueError(f"zoning['fixed']: a task is fixed to station {min_fixed - 1}, but only {m} stations exist")
-        c_lb = cycle_lower_bound(t_flow, m, t_flow + after.T @ t_flow, t_flow + after @ t_flow)
-        c_ub = int(t_user.sum())
-        cycle = model.NewIntVar(c_lb if strong else int(t_user.max()), c_ub, "cycle")
-        cap = None
+        plan = _shortest_cycle(integer_line(times, arcs), int(stations), z, strong)
+    plan = _fixed(plan, z, strong)
+    model, station = _assignment_model(plan, arcs, z, strong)
+    solver = cpsat_solver(time_limit, seed, deterministic=deterministic)
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        raise ValueError("zoning: no balance satisfies the cycle time, precedence and zoning together")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"CP-SAT found no balance within time_limit = {time_limit} s")
+    return _balance(solver, status, station, plan, times, strong)
+
+
+def _first_free_station(z: dict) -> int:
+    """Stations the fixed tasks need: one past the highest station a task is fixed to."""
+    return max(z["fixed"].values(), default=-1) + 1
+
+
+def _fewest_stations(line: IntegerLine, cycle_time: float, z: dict, strong: bool) -> _Stations:
+    """SALBP-1: as many stations as the priority-rule balance needs (or one per task when that
+    balance breaks the zoning), each task between its earliest and latest station."""
+    graph, n = line.graph, line.t.shape[0]
+    c = scaled_down(cycle_time, line.scale)
+    lb = station_lower_bound(line.t, c, line.head, line.tail)
+    ub, flow = best_priority_balance(line.t, graph.arcs, graph.after, c)
+    hint = line.to_user(flow)
+    # side constraints may need more stations than the unconstrained balance; one task per
+    # station always respects together/apart/tools, so n (or the fixed stations) suffices
+    m = max(ub, _first_free_station(z)) if _respects(hint, z) else max(n, _first_free_station(z))
+    if strong:
+        head, tail = line.head[graph.rank], line.tail[graph.rank]  # back to the caller's order
+        lo = np.maximum(0, -(-head // c) - 1)
+        hi = m - (-(-tail // c))
+    else:
         lo = np.zeros(n, dtype=np.int64)
         hi = np.full(n, m - 1, dtype=np.int64)
-        if strong:
-            from .salbp import _prepare, _priority_cycle
+    return _Stations(line.t[graph.rank], line.scale, m, lo, hi, hint, c, lb)
 
-            line = _prepare(times, precedence)
-            _, flow = _priority_cycle(line, m, c_lb)
-            hint = np.empty(n, dtype=np.int64)
-            hint[graph.order] = flow
+
+def _shortest_cycle(line: IntegerLine, m: int, z: dict, strong: bool) -> _Stations:
+    """SALBP-2: the m stations given, every task free to go to any of them."""
+    if _first_free_station(z) > m:
+        raise ValueError(f"zoning['fixed']: a task is fixed to station {_first_free_station(z) - 1}, "
+                         f"but only {m} stations exist")
+    graph, n = line.graph, line.t.shape[0]
+    c_lb = cycle_lower_bound(line.t, m, line.head, line.tail)
+    hint = None
+    if strong:
+        _, flow = priority_cycle(line.t, graph.arcs, graph.after, m, c_lb)
+        hint = line.to_user(flow)
+    return _Stations(line.t[graph.rank], line.scale, m, np.zeros(n, dtype=np.int64),
+                     np.full(n, m - 1, dtype=np.int64), hint, None, c_lb)
+
+
+def _fixed(plan: _Stations, z: dict, strong: bool) -> _Stations:
+    """The windows with every fixed task pinned to its station; ValueError if one cannot be."""
+    lo, hi = plan.lo.copy(), plan.hi.copy()
     for j, s in z["fixed"].items():
         if strong and not (lo[j] <= s <= hi[j]):
             raise ValueError(
@@ -179,35 +207,58 @@ def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_lim
     if np.any(lo > hi):
         j = int(np.flatnonzero(lo > hi)[0])
         raise ValueError(f"zoning: task {j} has no feasible station (window {lo[j]}..{hi[j]})")
+    return dataclasses.replace(plan, lo=lo, hi=hi)
 
-    x = _bins(n, lo, hi, m, model)
+
+def _assignment_model(plan: _Stations, arcs: np.ndarray, z: dict, strong: bool):
+    """x[j, s] = task j at station s inside its window, with precedence, cycle time, objective
+    and zoning; returns (model, station variable of each task)."""
+    n, m, t, lo, hi = plan.t.shape[0], plan.m, plan.t, plan.lo, plan.hi
+    model = cp_model.CpModel()
+    cycle = None
+    if plan.cycle is None:
+        cycle = model.NewIntVar(plan.bound if strong else int(t.max()), int(t.sum()), "cycle")
+    x = {(j, s): model.NewBoolVar(f"x{j}_{s}") for j in range(n) for s in range(int(lo[j]), int(hi[j]) + 1)}
     station = [model.NewIntVar(int(lo[j]), int(hi[j]), f"s{j}") for j in range(n)]
     for j in range(n):
-        row = [x[j, s] for s in range(lo[j], hi[j] + 1)]
-        model.AddExactlyOne(row)
+        model.AddExactlyOne(x[j, s] for s in range(lo[j], hi[j] + 1))
         model.Add(station[j] == sum(s * x[j, s] for s in range(lo[j], hi[j] + 1)))
     for i, j in arcs:
         model.Add(station[int(i)] <= station[int(j)])
-    used = [model.NewBoolVar(f"used{s}") for s in range(m)] if cycle_time is not None else None
+    if cycle is None:
+        _fewest_stations_objective(model, x, plan, z, strong)
+    else:
+        for s in range(m):
+            members = [(j, x[j, s]) for j in range(n) if (j, s) in x]
+            if members:
+                model.Add(sum(int(t[j]) * v for j, v in members) <= cycle)
+        model.Minimize(cycle)
+    _zoning(model, x, station, z, n, m)
+    if strong and plan.hint is not None:
+        for j in range(n):
+            model.AddHint(station[j], int(plan.hint[j]))
+    return model, station
+
+
+def _fewest_stations_objective(model, x, plan: _Stations, z: dict, strong: bool) -> None:
+    """SALBP-1: a station is used when it holds work, at most the cycle time; minimise the used."""
+    n, m, t = plan.t.shape[0], plan.m, plan.t
+    used = [model.NewBoolVar(f"used{s}") for s in range(m)]
     for s in range(m):
         members = [(j, x[j, s]) for j in range(n) if (j, s) in x]
         if not members:
-            if used is not None:
-                model.Add(used[s] == 0)
+            model.Add(used[s] == 0)
             continue
-        load = sum(int(t_user[j]) * v for j, v in members)
-        if cycle_time is not None:
-            model.Add(load <= cap * used[s])
-        else:
-            model.Add(load <= cycle)
-    if used is not None:
-        if strong:
-            for s in range(m - 1):
-                model.AddImplication(used[s + 1], used[s])  # stations are filled in order
-            model.Add(sum(used) >= max(lb, min_fixed))
-        model.Minimize(sum(used))
-    else:
-        model.Minimize(cycle)
+        model.Add(sum(int(t[j]) * v for j, v in members) <= plan.cycle * used[s])
+    if strong:
+        for s in range(m - 1):
+            model.AddImplication(used[s + 1], used[s])  # stations are filled in order
+        model.Add(sum(used) >= max(plan.bound, _first_free_station(z)))
+    model.Minimize(sum(used))
+
+
+def _zoning(model, x, station, z: dict, n: int, m: int) -> None:
+    """Together, apart and at most ``max_tools`` tool kinds per station."""
     for g in z["together"]:
         for j in g[1:]:
             model.Add(station[j] == station[g[0]])
@@ -219,30 +270,23 @@ def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_lim
             holders = {kind: [x[j, s] for j in range(n) if (j, s) in x and z["tools"][j] is not None
                               and str(z["tools"][j]) == kind] for kind in kinds}
             limit_tools_per_station(model, s, holders, z["max_tools"])
-    if strong and hint is not None:
-        for j in range(n):
-            model.AddHint(station[j], int(hint[j]))
 
-    solver = cpsat_solver(time_limit, seed, deterministic=deterministic)
-    status = solver.Solve(model)
-    if status == cp_model.INFEASIBLE:
-        raise ValueError("zoning: no balance satisfies the cycle time, precedence and zoning together")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no balance within time_limit = {time_limit} s")
+
+def _balance(solver, status, station, plan: _Stations, times: np.ndarray, strong: bool) -> Balance:
+    """The solver's balance, stations renumbered 0, 1, ... in flow order (SALBP-1)."""
     raw = np.array([solver.Value(v) for v in station], dtype=np.int64)
-    # renumber the used stations 0, 1, ... keeping flow order
-    kept, assigned = np.unique(raw, return_inverse=True)
-    if cycle_time is None:
-        assigned = raw  # SALBP-2 keeps all m stations, empty ones included
-    st = np.bincount(assigned, weights=times, minlength=(m if cycle_time is None else len(kept)))
     proven = status == cp_model.OPTIMAL
     method = "CP-SAT" + ("" if strong else " (plain model)")
-    if cycle_time is not None:
-        obj = int(len(kept))
-        bound = obj if proven else int(max(lb if strong else 1, math.ceil(solver.BestObjectiveBound() - 1e-9)))
-        return Balance(assigned.astype(np.int64), obj, bound, proven, method, st)
-    obj = float(st.max())
-    bound = obj if proven else float(math.ceil(solver.BestObjectiveBound() - 1e-9)) / scale
+    if plan.cycle is None:
+        # SALBP-2 keeps all m stations, empty ones included
+        st = np.bincount(raw, weights=times, minlength=plan.m)
+        obj = float(st.max())
+        bound = obj if proven else float(math.ceil(solver.BestObjectiveBound() - 1e-9)) / plan.scale
+        return Balance(raw, obj, bound, proven, method, st)
+    kept, assigned = np.unique(raw, return_inverse=True)
+    st = np.bincount(assigned, weights=times, minlength=len(kept))
+    obj = int(len(kept))
+    bound = obj if proven else int(max(plan.bound if strong else 1, math.ceil(solver.BestObjectiveBound() - 1e-9)))
     return Balance(assigned.astype(np.int64), obj, bound, proven, method, st)
 
 

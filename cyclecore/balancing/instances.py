@@ -1,4 +1,4 @@
-"""Benchmark instances: a precedence graph with task times, and the published instance lists.
+"""The published benchmark lists: Scholl's precedence graphs paired with cycle times or station counts.
 
 Scholl's 25 graphs are combined with cycle times (SALBP-1, 269 instances, known optimal station
 counts) or station counts (SALBP-2, 302 instances, best known cycle times) by the CSV files in the
@@ -11,27 +11,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from cyclecore.results import Result
 
-
-@dataclass(frozen=True)
-class Instance(Result):
-    """Task times (n,), precedence pairs (m, 2) 0-based, and the file's cycle time if any."""
-
-    name: str
-    task_times: np.ndarray
-    precedence: np.ndarray
-    cycle_time: float | None = None
-    order_strength: float | None = None
-
-    missing_reasons = {"cycle_time": "the file gives no cycle time",
-                       "order_strength": "the file gives no order strength"}
-
-    @property
-    def n(self) -> int:
-        return int(self.task_times.shape[0])
+from .problem import Instance
+from .scholl import read_scholl
 
 
 @dataclass(frozen=True)
@@ -66,8 +49,6 @@ def _salbp_dir(shared_dir) -> Path:
 
 
 def _graphs(d: Path, names) -> dict[str, Instance]:
-    from .scholl import read_scholl
-
     return {g: read_scholl(d / "scholl" / f"{g}.IN2") for g in sorted(set(names))}
 
 

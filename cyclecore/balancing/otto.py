@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .instances import Instance
+from .problem import Instance
 
 
 def _number(text: str) -> float:

@@ -104,3 +104,19 @@ def best_priority_balance(t: np.ndarray, arcs: np.ndarray, after: np.ndarray, c:
             # reversed station k is station m-1-k of the forward line
             best = (m - 1 - out[::-1]).copy()
     return best_m, best
+
+
+def priority_cycle(t: np.ndarray, arcs: np.ndarray, after: np.ndarray, m: int, lo: int) -> tuple[int, np.ndarray]:
+    """Shortest integer cycle time, bisected from ``lo``, at which a priority rule fits ``m``
+    stations; returns (cycle time, station (n,) 0-based). Arguments as
+    :func:`best_priority_balance`, all in flow order."""
+    hi = int(t.sum())
+    best = np.zeros(t.shape[0], dtype=np.int64)  # one station holds everything at c = sum t
+    while lo < hi:
+        mid = (lo + hi) // 2
+        ub, flow = best_priority_balance(t, arcs, after, mid)
+        if ub <= m:
+            hi, best = int(np.bincount(flow, weights=t).max()), flow
+        else:
+            lo = mid + 1
+    return hi, best

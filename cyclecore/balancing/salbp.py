@@ -22,124 +22,34 @@ from dataclasses import dataclass
 import numpy as np
 
 from cyclecore.arguments import check_time_limit
-from cyclecore.results import Result
 
 from . import bbr
-from .bounds import cycle_lower_bound, lb2_weights, lb3_weights, station_lower_bound
-from .integer_times import integer_scale, scaled_down, scaled_up
-from .precedence import TaskGraph, check_precedence, check_task_times, task_graph
-from .priority_rules import best_priority_balance, csr
+from .bounds import cycle_lower_bound, station_lower_bound
+from .integer_times import scaled_down, scaled_up
+from .precedence import check_precedence, check_task_times
+from .priority_rules import best_priority_balance, priority_cycle
+from .problem import Balance, IntegerLine, integer_line, station_times
 
-_TABLE_BYTES = 256 * 2**20
 _NO_NODE_LIMIT = 2**62
 _BATCH = 2  # loads generated per expansion: small batches keep the cyclic search lively
 
 
 @dataclass(frozen=True)
-class Balance(Result):
-    """A balance of a line's tasks over its stations.
+class _Budget:
+    """What stops each exact search: the wall clock (``time_limit`` s, shared out between the
+    searches), or, reproducibly, ``node_limit`` states per search with the wall clock only a
+    safety cap (each search may then use all the time left)."""
 
-    ``station`` (n,) int64: station of each task (in the caller's task order), stations numbered
-    0, 1, ... in flow order. ``objective``: stations
-    (int, SALBP-1) or cycle time in seconds (float, SALBP-2). ``lower_bound``: proven bound on the
-    objective. ``proven_optimal``: objective == a proven bound. ``station_time`` (m,): work per
-    station in seconds; ``cycle_time`` its maximum. ``method``: which solver produced it.
-    """
-
-    station: np.ndarray
-    objective: int | float
-    lower_bound: int | float
-    proven_optimal: bool
-    method: str
-    station_time: np.ndarray
-    nodes: int = 0
-
-    dict_properties = ("stations", "cycle_time")
+    time_limit: float
+    node_limit: int | None
 
     @property
-    def stations(self) -> int:
-        return int(self.station_time.shape[0])
+    def states(self) -> int:
+        return _NO_NODE_LIMIT if self.node_limit is None else int(self.node_limit)
 
-    @property
-    def cycle_time(self) -> float:
-        return float(self.station_time.max())
-
-
-@dataclass(frozen=True)
-class _IntegerLine:
-    """A validated line in flow order with exact integer times (scaled by ``scale``)."""
-
-    graph: TaskGraph
-    times: np.ndarray  # float seconds, user order
-    t: np.ndarray  # int64, flow order
-    head: np.ndarray
-    tail: np.ndarray
-    scale: int
-    csr: tuple
-    dom: tuple
-    ancestors: np.ndarray  # (n, words) uint64: bitset of every task's transitive predecessors
-
-
-def _prepare(task_times, precedence, extra=()) -> _IntegerLine:
-    times = check_task_times(task_times)
-    arcs = check_precedence(precedence, times.shape[0])
-    graph = task_graph(times, arcs)
-    scale = integer_scale(np.concatenate([times, np.asarray(extra, dtype=np.float64)]))
-    t = scaled_up(graph.times, scale)
-    after = graph.after.astype(np.int64)
-    head = t + after.T @ t
-    tail = t + after @ t
-    return _IntegerLine(graph, times, t, head, tail, scale, csr(times.shape[0], graph.arcs),
-                        bbr.dominators(t, graph.after), _bitsets(graph.after.T))
-
-
-def _bitsets(rows: np.ndarray) -> np.ndarray:
-    """Boolean rows (n, n) packed as uint64 words, bit j of word j // 64 = column j."""
-    n = rows.shape[0]
-    words = (n + 63) // 64
-    padded = np.zeros((n, words * 64), dtype=bool)
-    padded[:, :n] = rows
-    return np.packbits(padded.reshape(n, words, 64)[:, :, ::-1], axis=2, bitorder="big").view(">u8").reshape(n, words).astype(np.uint64)
-
-
-def _table(n: int):
-    words = (n + 63) // 64
-    cap = 1 << 12
-    while cap * 2 * (8 * words + 4) <= _TABLE_BYTES and cap < (1 << 24):
-        cap *= 2
-    return np.zeros((cap, words), dtype=np.uint64), np.zeros(cap, dtype=np.int32)
-
-
-def _pool(n: int) -> int:
-    """Open-state capacity of the search for n tasks within the memory budget."""
-    words = (n + 63) // 64
-    return max(1 << 16, _TABLE_BYTES // (8 * words + 40))
-
-
-def _exact_stations(line: _IntegerLine, c: int, incumbent_m: int, incumbent: np.ndarray,
-                    lower: int, stop_at: int, time_limit: float, node_limit: int):
-    """Run BB&R at integer cycle time ``c``; returns (stations, flow-order station, status, nodes)."""
-    t = line.t
-    pp, pi, sp, si = line.csr
-    keys, vals = _table(t.shape[0])
-    station = incumbent.copy()
-    tail_st = -((-line.tail) // c)
-    m, status, nodes = bbr.bbr_search(
-        t, pp, pi, sp, si, line.dom[0], line.dom[1], np.int64(c), lb2_weights(t, c), lb3_weights(t, c), tail_st,
-        line.head, line.ancestors,
-        int(lower), int(incumbent_m), station, int(stop_at), keys, vals, float(time_limit), int(node_limit), _BATCH, _pool(t.shape[0]),
-    )
-    return int(m), station, int(status), int(nodes)
-
-
-def _to_user(line: _IntegerLine, flow_station: np.ndarray) -> np.ndarray:
-    station = np.empty_like(flow_station)
-    station[line.graph.order] = flow_station
-    return station.astype(np.int64)
-
-
-def _station_time(times: np.ndarray, station: np.ndarray) -> np.ndarray:
-    return np.bincount(station, weights=times, minlength=int(station.max()) + 1)
+    def share(self, left: float, parts: int) -> float:
+        """Seconds one of ``parts`` searches may take out of ``left``."""
+        return left if self.node_limit is not None else left / parts
 
 
 def _check_cycle_time(times: np.ndarray, cycle_time) -> float:
@@ -158,28 +68,13 @@ def _check_cycle_time(times: np.ndarray, cycle_time) -> float:
     return c
 
 
-def _priority_cycle(line: _IntegerLine, m: int, lo: int):
-    """Shortest cycle time (bisected from ``lo``) at which a priority rule fits m stations."""
-    t = line.t
-    hi = int(t.sum())
-    best = np.zeros(t.shape[0], dtype=np.int64)  # one station holds everything at c = sum t
-    while lo < hi:
-        mid = (lo + hi) // 2
-        ub, flow = best_priority_balance(t, line.graph.arcs, line.graph.after, mid)
-        if ub <= m:
-            hi, best = int(np.bincount(flow, weights=t).max()), flow
-        else:
-            lo = mid + 1
-    return hi, best
-
-
-def _reversed(times: np.ndarray, precedence) -> _IntegerLine:
+def _reversed(times: np.ndarray, precedence, extra=()) -> IntegerLine:
     """The same line balanced from the last station backwards: every precedence pair flipped."""
-    return _prepare(times, check_precedence(precedence, times.shape[0])[:, ::-1])
+    return integer_line(times, check_precedence(precedence, times.shape[0])[:, ::-1], extra)
 
 
-def _both_ways(fwd: _IntegerLine, back: _IntegerLine, c: int, ub: int, station: np.ndarray, lb: int,
-               stop_at: int, time_limit: float, node_limit: int):
+def _both_ways(fwd: IntegerLine, back: IntegerLine, c: int, ub: int, station: np.ndarray, lb: int,
+               stop_at: int, budget: _Budget, time_limit: float):
     """BB&R on the line in both directions, half the time each.
 
     Many lines are far easier to balance from the last station backwards (the bidirectional idea
@@ -195,12 +90,13 @@ def _both_ways(fwd: _IntegerLine, back: _IntegerLine, c: int, ub: int, station: 
     nodes = 0
     done = False
     for turn, (line, flipped) in enumerate(order):
-        left = time_limit / 2 if turn == 0 else max(time_limit - (time.perf_counter() - start), 1e-3)
+        left = budget.share(time_limit, 2) if turn == 0 else max(time_limit - (time.perf_counter() - start), 1e-3)
         incumbent = (ub - 1 - station) if flipped else station
-        m, flow, status, more = _exact_stations(line, c, ub, incumbent[line.graph.order], lb, stop_at, left, node_limit)
+        m, flow, status, more = bbr.search(line.search, c, ub, incumbent[line.graph.order], lower_bound=lb,
+                                           stop_at=stop_at, time_limit=left, node_limit=budget.states, batch=_BATCH)
         nodes += more
         if m < ub:
-            ub, station = m, _to_user(line, flow)
+            ub, station = m, line.to_user(flow)
             if flipped:
                 station = m - 1 - station
         done = status == bbr.PROVEN or ub <= max(lb, stop_at)
@@ -215,8 +111,9 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
 
     ``task_times`` (n,) seconds >= 0; ``precedence`` (m, 2) pairs (i, j): i at j's station or
     earlier; ``cycle_time`` seconds; ``time_limit`` seconds of search; ``zoning`` see
-    :func:`cyclecore.balancing.cpsat.check_zoning`; ``node_limit`` caps each exact search for
-    run-independent results. Returns a :class:`Balance` with ``objective`` = stations.
+    :func:`cyclecore.balancing.cpsat.check_zoning`; ``node_limit``: states per exact search (see
+    :mod:`.bbr`), for results that do not depend on the machine's speed or load (``time_limit``
+    then only caps the wall clock). Returns a :class:`Balance` with ``objective`` = stations.
     """
     times = check_task_times(task_times)
     c = _check_cycle_time(times, cycle_time)
@@ -225,23 +122,22 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
         from .cpsat import solve_zoned
 
         return solve_zoned(times, precedence, cycle_time=c, stations=None, time_limit=tl, zoning=zoning, seed=seed)
-    line = _prepare(times, precedence, [c])
+    line = integer_line(times, precedence, [c])
     ci = scaled_down(c, line.scale)
     lb = station_lower_bound(line.t, ci, line.head, line.tail)
     ub, flow = best_priority_balance(line.t, line.graph.arcs, line.graph.after, ci)
-    station = _to_user(line, flow)
+    station = line.to_user(flow)
     method = "priority rules"
     nodes = 0
     proven = ub <= lb
     if not proven:
         method = "branch, bound and remember"
-        limit = _NO_NODE_LIMIT if node_limit is None else int(node_limit)
-        back = _prepare(times, check_precedence(precedence, times.shape[0])[:, ::-1], [c])
-        ub, station, proven, nodes = _both_ways(line, back, ci, ub, station, lb, lb, tl, limit)
+        back = _reversed(times, precedence, [c])
+        ub, station, proven, nodes = _both_ways(line, back, ci, ub, station, lb, lb, _Budget(tl, node_limit), tl)
         if proven:
             lb = ub
     return Balance(station, int(ub), int(ub if proven else lb), bool(proven), method,
-                   _station_time(times, station), nodes)
+                   station_times(times, station), nodes)
 
 
 def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
@@ -262,78 +158,105 @@ def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, z
 
         return solve_zoned(times, precedence, cycle_time=None, stations=m, time_limit=tl, zoning=zoning, seed=seed)
     start = time.perf_counter()
-    line = _prepare(times, precedence)
-    back = None
-    t = line.t
-    t_user = scaled_up(times, line.scale)
-    lo = cycle_lower_bound(t, m, line.head, line.tail)
-    proven_lo = lo
+    budget = _Budget(tl, node_limit)
+    line = integer_line(times, precedence)
+    lo = cycle_lower_bound(line.t, m, line.head, line.tail)
     # first answer: bisect the cycle time for the priority rules
-    hi_c, flow = _priority_cycle(line, m, lo)
-    hi_station = _to_user(line, flow)
-    nodes = 0
-    method = "priority rules"
-    search_lo = lo
-    limit = _NO_NODE_LIMIT if node_limit is None else int(node_limit)
-    none = np.zeros(t.shape[0], dtype=np.int64)
-    # bisect between the lower bound and the best balance: "does cycle time c fit m stations?"
-    while search_lo < hi_c:
-        left = tl - (time.perf_counter() - start)
-        if left <= 0:
-            break
-        probes = max(1, math.ceil(math.log2(hi_c - search_lo + 1)))
-        c = search_lo + (hi_c - search_lo) // 2
-        m_lb = station_lower_bound(t, c, line.head, line.tail)
-        feasible = None
-        if m_lb > m:
-            feasible = False
-        else:
-            ub, flow = best_priority_balance(t, line.graph.arcs, line.graph.after, c)
-            if ub <= m:
-                feasible, found = True, _to_user(line, flow)
-            else:
-                if back is None:
-                    back = _reversed(times, precedence)
-                got, found, done, n_nodes = _both_ways(line, back, c, m + 1, none, m_lb, m, left / probes, limit)
-                nodes += n_nodes
-                method = "branch, bound and remember"
-                if got <= m:
-                    feasible = True
-                elif done:
-                    feasible = False
-        if feasible:
-            hi_station = found
-            hi_c = int(np.bincount(found, weights=t_user).max())
-        else:
-            search_lo = c + 1
-            if feasible is False:
-                # what does not fit at c fits at no shorter cycle either
-                proven_lo = max(proven_lo, c + 1)
-    # time left after undecided probes: ask for any balance just below the best one, again and
-    # again, until one is refuted (then the best one is optimal) or one stays undecided
-    while proven_lo < hi_c:
-        left = tl - (time.perf_counter() - start)
-        if left <= 0.05 * tl:
-            break
-        c = hi_c - 1
-        if back is None:
-            back = _reversed(times, precedence)
-        m_lb = station_lower_bound(t, c, line.head, line.tail)
-        if m_lb > m:
-            proven_lo = hi_c
-            break
-        got, found, done, n_nodes = _both_ways(line, back, c, m + 1, none, m_lb, m, left / 2, limit)
-        nodes += n_nodes
-        method = "branch, bound and remember"
-        if got <= m:
-            hi_station = found
-            hi_c = int(np.bincount(found, weights=t_user).max())
-        elif done:
-            proven_lo = hi_c
-        else:
-            break
-    st = _station_time(times, hi_station)
+    hi_c, flow = priority_cycle(line.t, line.graph.arcs, line.graph.after, m, lo)
+    bisection = _Bisection(line, times, precedence, m, budget, start, lo, hi_c, line.to_user(flow))
+    bisection.probe_halves()
+    bisection.refute_below_best()
+    st = station_times(times, bisection.station)
     objective = float(st.max())
-    proven = proven_lo >= hi_c
-    return Balance(hi_station, objective, objective if proven else float(proven_lo / line.scale), bool(proven),
-                   method, st, nodes)
+    proven = bisection.proven_lo >= bisection.hi_c
+    return Balance(bisection.station, objective, objective if proven else float(bisection.proven_lo / line.scale),
+                   bool(proven), bisection.method, st, bisection.nodes)
+
+
+class _Bisection:
+    """SALBP-2 as feasibility questions "does cycle time c fit m stations?" (integer times).
+
+    Holds the best balance found (``station``, user order, at cycle ``hi_c``), the proven lower
+    bound ``proven_lo`` and the next cycle time still to ask about, ``search_lo``.
+    """
+
+    def __init__(self, line: IntegerLine, times, precedence, m: int, budget: _Budget, start: float, lo: int,
+                 hi_c: int, station: np.ndarray):
+        self.line, self.times, self.precedence, self.m, self.budget, self.start = (
+            line, times, precedence, m, budget, start)
+        self.t_user = scaled_up(times, line.scale)
+        self.back = None
+        self.search_lo = self.proven_lo = lo
+        self.hi_c, self.station = hi_c, station
+        self.nodes = 0
+        self.method = "priority rules"
+        self.none = np.zeros(line.t.shape[0], dtype=np.int64)
+
+    def _left(self) -> float:
+        return self.budget.time_limit - (time.perf_counter() - self.start)
+
+    def _exact(self, c: int, m_lb: int, time_limit: float):
+        """Exact probe at c: (fits, balance in user order or None, decided)."""
+        if self.back is None:
+            self.back = _reversed(self.times, self.precedence)
+        got, found, done, nodes = _both_ways(self.line, self.back, c, self.m + 1, self.none, m_lb, self.m,
+                                             self.budget, time_limit)
+        self.nodes += nodes
+        self.method = "branch, bound and remember"
+        return got <= self.m, found, done
+
+    def _improve(self, found: np.ndarray) -> None:
+        self.station = found
+        self.hi_c = int(np.bincount(found, weights=self.t_user).max())
+
+    def probe_halves(self) -> None:
+        """Bisect between the lower bound and the best balance."""
+        line, t = self.line, self.line.t
+        while self.search_lo < self.hi_c:
+            left = self._left()
+            if left <= 0:
+                break
+            probes = max(1, math.ceil(math.log2(self.hi_c - self.search_lo + 1)))
+            c = self.search_lo + (self.hi_c - self.search_lo) // 2
+            m_lb = station_lower_bound(t, c, line.head, line.tail)
+            feasible = None
+            if m_lb > self.m:
+                feasible = False
+            else:
+                ub, flow = best_priority_balance(t, line.graph.arcs, line.graph.after, c)
+                if ub <= self.m:
+                    feasible, found = True, line.to_user(flow)
+                else:
+                    fits, found, done = self._exact(c, m_lb, self.budget.share(left, probes))
+                    if fits:
+                        feasible = True
+                    elif done:
+                        feasible = False
+            if feasible:
+                self._improve(found)
+            else:
+                self.search_lo = c + 1
+                if feasible is False:
+                    # what does not fit at c fits at no shorter cycle either
+                    self.proven_lo = max(self.proven_lo, c + 1)
+
+    def refute_below_best(self) -> None:
+        """Time left after undecided probes: ask for any balance just below the best one, again
+        and again, until one is refuted (then the best one is optimal) or one stays undecided."""
+        line = self.line
+        while self.proven_lo < self.hi_c:
+            left = self._left()
+            if left <= 0.05 * self.budget.time_limit:
+                break
+            c = self.hi_c - 1
+            m_lb = station_lower_bound(line.t, c, line.head, line.tail)
+            if m_lb > self.m:
+                self.proven_lo = self.hi_c
+                break
+            fits, found, done = self._exact(c, m_lb, self.budget.share(left, 2))
+            if fits:
+                self._improve(found)
+            elif done:
+                self.proven_lo = self.hi_c
+            else:
+                break

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .instances import Instance
+from .problem import Instance
 
 
 def read_scholl(path) -> Instance:
