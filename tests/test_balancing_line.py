@@ -1,15 +1,20 @@
 """Rebalancing a zone of a real line: the proposal is optimal for the planning estimate (checked
-by brute force), the new line keeps every task, honours precedence and reach, and the exact
-before/after evaluation decides whether the change is kept."""
+by brute force), the new line keeps every task, honours precedence and reach, the exact
+before/after evaluation decides whether the change is kept, and the same request gives the same
+answer on an idle or a busy machine."""
 
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from cyclecore.changes.rebalance import rebalance
+from cyclecore.examples import load_example
 from cyclecore.robot.geometry import rpy_from_matrix
 from cyclecore.files.line_file import line_from_dict
 from cyclecore.model.line import Line
@@ -118,3 +123,34 @@ def test_task_no_robot_of_the_zone_reaches_is_refused_by_name():
     line = line_from_dict(_line_dict(tasks[:1], tasks[1:]), check_reach=False)
     with pytest.raises(ValueError, match="far-away.*no robot"):
         rebalance(line, "A")
+
+
+def _busy_cores():
+    """One busy-looping process per core, so that every core is shared with the solver."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
+
+
+def test_rebalance_gives_the_same_answer_twice_and_on_a_busy_machine():
+    # zone 2 of the module line is not solved to optimality in 0.5 s: the search stops on its
+    # budget, and that budget is deterministic time, not the wall clock
+    line = load_example("module-line")
+    first = rebalance(line, 2, time_limit=0.5)
+    assert not first.proven_optimal
+    again = rebalance(line, 2, time_limit=0.5)
+    busy = _busy_cores()
+    try:
+        loaded = rebalance(line, 2, time_limit=0.5)
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    for other in (again, loaded):
+        assert other.to_dict() == first.to_dict()
+        assert other.line == first.line
+
+
+def test_zone_without_robots_is_reported_unchanged():
+    line = load_example("module-line")
+    r = rebalance(line, 4)  # the end-of-line test station: no robots, no tasks
+    assert r.line is line and not r.moved and not r.improved
+    assert r.zone_cycle_after_s == r.zone_cycle_before_s
