@@ -15,7 +15,7 @@ from cyclecore.changes.base import Change, Price, lever_price
 from cyclecore.model.line import Line
 
 # CP-SAT deterministic time (not the clock) for one zone, so the same line gives the same balance.
-ZONE_TIME_LIMIT_S = 10.0
+ZONE_TIME_LIMIT_S = 2.0
 ZONE_SEED = 0
 
 

@@ -48,3 +48,9 @@ def load_example_plant(name: str):
     from cyclecore.files.plant_file import load_plant
 
     return load_plant(plant_example_path(name))
+
+
+def load_example_subject(name: str):
+    """A bundled example's plant when it has one (``plant.yaml``), else its line."""
+    path = example_path(name).parent / "plant.yaml"
+    return load_example_plant(name) if path.is_file() else load_example(name)

@@ -146,3 +146,43 @@ def _structure_problems(raw: dict) -> list[Problem]:
         if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"]):
             problems.append(Problem(f"{where}.name", "expected non-empty text", entry["name"]))
     return problems
+
+
+def load_line_or_plant(path: str | Path, *, check_reach: bool = True):
+    """A line file or a plant file (a plant file has ``lines``, a line file ``stations``)."""
+    from cyclecore.files.line_file import load_line, read_document
+
+    raw = read_document(Path(path), kind="line or plant", fields="'stations' (a line) or 'lines' (a plant)")
+    if "lines" in raw and "stations" not in raw:
+        return load_plant(path, check_reach=check_reach)
+    return load_line(path, check_reach=check_reach)
+
+
+def save_plant(plant: Plant, path: str | Path) -> dict[str, Path]:
+    """Write a plant file and a line file per design beside it (``<plant stem>-<design>.yaml``),
+    all of them or none. Returns the line file of each design."""
+    import yaml
+
+    from cyclecore.files.line_file import line_text, write_all_or_nothing
+
+    path = Path(path)
+    suffix = ".json" if path.suffix.lower() == ".json" else ".yaml"
+    files: dict[Path, str] = {}
+    written: dict[str, Path] = {}
+    entries = []
+    for entry in plant.lines:
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in entry.name)
+        line_path = path.with_name(f"{path.stem}-{safe}{suffix}")
+        files[line_path] = line_text(entry.line, line_path)
+        written[entry.name] = line_path
+        entries.append({"name": entry.name, "file": line_path.name})
+    data = {"name": plant.name, **({"description": plant.description} if plant.description else {}), "lines": entries}
+    if suffix == ".json":
+        import json
+
+        files[path] = json.dumps(data, indent=2)
+    else:
+        files[path] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    write_all_or_nothing(files)
+    return written
+

@@ -10,6 +10,7 @@ programmer teaching the path would do. Re-sequencing records the configurations 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,9 +53,27 @@ def tcp_in_cell(line: Line, robot: Robot, configs: np.ndarray) -> np.ndarray:
     return (robot.base.matrix @ flange @ robot.tcp.matrix)[:, :3, 3]
 
 
+_PROGRAMS: dict = {}  # solved programs by everything they depend on (the plan evaluates many variants)
+_PROGRAMS_KEPT = 4096
+
+
 def robot_program(line: Line, station: Station, robot: Robot, tasks: list[Task] | None = None) -> RobotProgram:
-    """Solve the configurations of a robot's tasks in program order (default: its assigned tasks)."""
-    tasks = station.tasks_of(robot.name) if tasks is None else list(tasks)
+    """Solve the configurations of a robot's tasks in program order (default: its assigned tasks).
+
+    A pure function of the robot's model, base, tool, home and tasks (not its speed override), so
+    solved programs are remembered: a faster or duplicated variant of a station costs no IK."""
+    tasks = tuple(station.tasks_of(robot.name) if tasks is None else tasks)
+    model = line.robot_model(robot.model)
+    key = (model.model_dump_json(), robot.base, robot.tcp, robot.home_deg, tasks)
+    program = _PROGRAMS.get(key)
+    if program is None:
+        if len(_PROGRAMS) >= _PROGRAMS_KEPT:
+            _PROGRAMS.clear()
+        program = _PROGRAMS[key] = _solve_program(line, robot, tasks)
+    return program if program.robot == robot else dataclasses.replace(program, robot=robot)
+
+
+def _solve_program(line: Line, robot: Robot, tasks: tuple[Task, ...]) -> RobotProgram:
     arm = line.robot_model(robot.model).arm
     targets = flange_targets(robot, tasks)
     configs = np.empty((len(tasks) + 1, 6))
@@ -75,6 +94,8 @@ def robot_program(line: Line, station: Station, robot: Robot, tasks: list[Task] 
     for k, task in enumerate(tasks):
         if task.pose is not None:
             tcp[k + 1] = task.pose.xyz_m  # exact target, not the round trip through IK
+    for shared in (configs, tcp, reachable):
+        shared.setflags(write=False)  # remembered and shared: nobody may change them
     return RobotProgram(robot, tuple(tasks), configs, tcp, reachable)
 
 

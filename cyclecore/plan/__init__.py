@@ -1,0 +1,36 @@
+"""The plan: the cheapest changes that lift a line or a plant to a target, and the capex curve.
+
+:func:`optimize` is the entry point (``cyclecore optimize``). The search space is written down in
+:mod:`.levers`; one station's options and frontier in :mod:`.stations`; a combination's
+simulated output in :mod:`.output`; one line's search in :mod:`.line_search`; the plant mix and
+the accelerate-versus-duplicate verdict in :mod:`.plant_search`; the result in :mod:`.result`;
+where the work runs (in-process, processes, Dask) in :mod:`.executors`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "optimize": "cyclecore.plan.optimize",
+    "TargetNotReached": "cyclecore.plan.optimize",
+    "Plan": "cyclecore.plan.result",
+    "apply_plan": "cyclecore.plan.result",
+    "Levers": "cyclecore.plan.levers",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'cyclecore.plan' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

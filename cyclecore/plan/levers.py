@@ -1,0 +1,78 @@
+"""Which levers the plan search may pull, and how far: the search space, written down once.
+
+The search considers, for a line (in this order of application):
+
+1. **declared options** (the line file's ``options:``), each on or off;
+2. **zone rebalancing**, per zone of two or more stations, on or off (after the options);
+3. per station, every combination of
+   a. its program: kept, every robot re-sequenced, or ``k`` robots added at free robot slots with
+      the tasks re-split over all robots (``1 ≤ k ≤`` free slots, at most ``max_robots_added``);
+   b. a speed step: every robot below an allowed override step ``s`` (the cost book's
+      ``speed_override_steps``) raised to ``s``;
+   c. one more parallel copy of the station, or not;
+4. per buffer (after every station but the last), ``0 … max_buffer_places`` more places;
+5. per station that can fail, a repair programme (MTTR × the cost book's factor), or not;
+6. for a plant (a line is a plant of one design), ``0 … added_lines`` more copies of each design,
+   built with the design's changes.
+
+Stations are evaluated exactly (motion kernel, sequencing, splits); the output of a whole
+combination is simulated with common random numbers and judged by the lower end of its
+confidence interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cyclecore.arguments import check_seed
+
+
+@dataclass(frozen=True)
+class Levers:
+    """The search space: which levers, and how many robots and buffer places at most."""
+
+    options: bool = True
+    rebalance: bool = True
+    resequence: bool = True
+    speed: bool = True
+    robots: bool = True
+    max_robots_added: int = 3
+    duplicate_station: bool = True
+    max_buffer_places: int = 4
+    repair_programme: bool = True
+    added_lines: int = 2  # copies of each line design the plant may add
+
+    def __post_init__(self):
+        for name in ("options", "rebalance", "resequence", "speed", "robots", "duplicate_station",
+                     "repair_programme"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"levers.{name}: got {getattr(self, name)!r}, expected true or false")
+        for name in ("max_robots_added", "max_buffer_places", "added_lines"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 64:
+                raise ValueError(f"levers.{name}: got {value!r}, expected a whole number 0 … 64")
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """How a combination's output is measured: weeks × replications of the line simulator from
+    ``seed`` (common random numbers: every candidate sees the same luck), judged by the lower end
+    of the two-sided ``confidence`` interval of units/week."""
+
+    weeks: float = 1.0
+    replications: int = 10
+    seed: int = 0
+    confidence: float = 0.9
+
+    def __post_init__(self):
+        weeks = self.weeks
+        if isinstance(weeks, bool) or not isinstance(weeks, (int, float)) or not 0.01 <= weeks <= 52:
+            raise ValueError(f"weeks: got {weeks!r}, expected a number of weeks 0.01 … 52")
+        r = self.replications
+        if isinstance(r, bool) or not isinstance(r, int) or not 2 <= r <= 1000:
+            raise ValueError(f"replications: got {r!r}, expected a whole number 2 … 1000 "
+                             "(a confidence interval needs at least two)")
+        check_seed(self.seed)
+        c = self.confidence
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0.5 <= c < 1:
+            raise ValueError(f"confidence: got {c!r}, expected a probability 0.5 ≤ p < 1 (e.g. 0.9)")
