@@ -17,13 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from cyclecore.analysis.deterministic import NO_TARGET, analyze
-from cyclecore.arguments import PROGRESS, REPLICATIONS, SEED, TARGET, WEEKS, Instance, Number, arguments
+from cyclecore.arguments import CONFIDENCE, PROGRESS, REPLICATIONS, SEED, TARGET, WEEKS, Instance, Number, arguments
 from cyclecore.model.line import Line
 from cyclecore.model.plant import Plant
 from cyclecore.linesim import SerialLineResult, simulate_serial
 from cyclecore.results import Result, lookup
 
 ONE_REPLICATION = "a single replication has no confidence interval"
+NO_CONFIDENCE = "no confidence level asked for"
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,15 @@ class LineSimulation(Result):
     stations: tuple[StationSimulation, ...]
     buffers: tuple[BufferSimulation, ...]
     serial: SerialLineResult          # the plain-array result behind these numbers
+    confidence: float | None = None   # the level of ci_* below, when asked for
+    ci_units_per_week: tuple[float, float] | None = None
+    ci_products_per_week: tuple[float, float] | None = None  # the plant: identical lines / units per product
 
     dict_omit = ("serial",)  # its per-station figures are the ones above, in SI units and arrays
 
-    missing_reasons = {"ci95_units_per_week": ONE_REPLICATION, "ci99_units_per_week": ONE_REPLICATION}
+    missing_reasons = {"ci95_units_per_week": ONE_REPLICATION, "ci99_units_per_week": ONE_REPLICATION,
+                       "confidence": NO_CONFIDENCE, "ci_units_per_week": NO_CONFIDENCE,
+                       "ci_products_per_week": NO_CONFIDENCE}
 
     def station(self, name: str) -> StationSimulation:
         return lookup(self.stations, name, owner=f"line {self.line!r}", kind="station")
@@ -84,6 +90,24 @@ class LineSimulation(Result):
         from cyclecore.analysis.tables import line_simulation_text
 
         return line_simulation_text(self)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The simulated window of ``weeks`` of a calendar: shift hours per week and in all, and the
+    warm-up (10% of the production hours) run before counting."""
+
+    hours_per_week: float
+    hours: float
+    warmup_hours: float
+    planned_downtime: float
+
+
+def horizon(calendar, weeks: float) -> Horizon:
+    """The window :func:`simulate` uses for ``weeks`` of ``calendar`` (one source for every caller)."""
+    hours_per_week = calendar.shifts_per_day * calendar.hours_per_shift * calendar.days_per_week
+    hours = weeks * hours_per_week
+    return Horizon(hours_per_week, hours, 0.1 * hours * (1.0 - calendar.planned_downtime), calendar.planned_downtime)
 
 
 def line_arrays(line: Line, analysis=None) -> dict:
@@ -106,10 +130,10 @@ def line_arrays(line: Line, analysis=None) -> dict:
 
 
 @arguments(line=Instance(Line), weeks=WEEKS, replications=REPLICATIONS, seed=SEED, progress=PROGRESS,
-           warmup_hours=Number(at_least=0, optional=True))
+           warmup_hours=Number(at_least=0, optional=True), confidence=CONFIDENCE)
 def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,
              failures: str = "exponential", failure_clock: str = "busy", warmup_hours: float | None = None,
-             executor=None) -> LineSimulation:
+             executor=None, confidence: float | None = None) -> LineSimulation:
     """Simulate ``line`` for ``weeks`` of its calendar, ``replications`` times, from ``seed``.
 
     Same line and seed give the same numbers, bit for bit. ``progress(done, total)`` is called
@@ -117,10 +141,10 @@ def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int =
     the simulated production hours. See :func:`cyclecore.linesim.simulate_serial` for the rest.
     """
     calendar = line.calendar
-    hours_per_week = calendar.shifts_per_day * calendar.hours_per_shift * calendar.days_per_week
-    hours = weeks * hours_per_week
+    window = horizon(calendar, weeks)
+    hours_per_week, hours = window.hours_per_week, window.hours
     if warmup_hours is None:
-        warmup_hours = 0.1 * hours * (1.0 - calendar.planned_downtime)
+        warmup_hours = window.warmup_hours
     analysis = analyze(line)
     arrays = line_arrays(line, analysis)
     serial = simulate_serial(**arrays, hours=hours, replications=replications, seed=seed, failures=failures,
@@ -161,6 +185,8 @@ def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int =
         stations=stations,
         buffers=buffers,
         serial=serial,
+        **_at_confidence(np.asarray(serial.replication_throughput_per_hour) * per_week, confidence,
+                         line.identical_lines / line.units_per_product),
     )
 
 
@@ -193,10 +219,15 @@ class PlantSimulation(Result):
     lines: tuple[PlantLineSimulation, ...]
     target_products_per_week: float | None = None
     gap_products_per_week: float | None = None  # target − products_per_week (positive: short)
+    replication_units_per_week: tuple[float, ...] = ()  # the plant's output in each replication
+    confidence: float | None = None   # the level of ci_* below, when asked for
+    ci_units_per_week: tuple[float, float] | None = None
+    ci_products_per_week: tuple[float, float] | None = None
 
     missing_reasons = {name: ONE_REPLICATION for name in
                        ("ci95_units_per_week", "ci99_units_per_week", "ci99_products_per_week")} | {
-        "target_products_per_week": NO_TARGET, "gap_products_per_week": NO_TARGET}
+        "target_products_per_week": NO_TARGET, "gap_products_per_week": NO_TARGET, "confidence": NO_CONFIDENCE,
+        "ci_units_per_week": NO_CONFIDENCE, "ci_products_per_week": NO_CONFIDENCE}
 
     def line(self, name: str) -> PlantLineSimulation:
         return lookup(self.lines, name, owner=f"plant {self.plant!r}", kind="line")
@@ -208,10 +239,10 @@ class PlantSimulation(Result):
 
 
 @arguments(plant=Instance(Plant), weeks=WEEKS, replications=REPLICATIONS, seed=SEED, progress=PROGRESS,
-           target=TARGET)
+           target=TARGET, confidence=CONFIDENCE)
 def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,
                    failures: str = "exponential", failure_clock: str = "busy", executor=None,
-                   target: float | None = None) -> PlantSimulation:
+                   target: float | None = None, confidence: float | None = None) -> PlantSimulation:
     """Simulate every line of a :class:`~cyclecore.model.plant.Plant`, each copy of a design independently.
 
     Lines of a plant share nothing (each has its own supply and demand), so the plant's output in
@@ -251,4 +282,17 @@ def simulate_plant(plant, weeks: float = 1.0, replications: int = 10, seed: int 
                     for d in plant.lines),
         target_products_per_week=target,
         gap_products_per_week=None if target is None else target - units / upp,
+        replication_units_per_week=tuple(float(x) for x in totals),
+        **_at_confidence(totals, confidence, 1.0 / upp),
     )
+
+
+def _at_confidence(per_week, confidence: float | None, products_per_unit: float) -> dict:
+    """The ``confidence``-level interval of units and products per week over replications."""
+    if confidence is None:
+        return {}
+    from cyclecore.linesim.confidence import mean_interval
+
+    lo, hi = mean_interval(np.asarray(per_week, dtype=float), confidence)
+    return {"confidence": float(confidence), "ci_units_per_week": (lo, hi),
+            "ci_products_per_week": (lo * products_per_unit, hi * products_per_unit)}
