@@ -30,7 +30,7 @@ from cyclecore.sequencing import best_route, improve_route, split_tasks
 from cyclecore.sequencing.inputs import build_tour
 from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
 from cyclecore.sequencing.route import route_cost
-from cyclecore.sequencing.station_split import _check_station, _timing, greedy_split
+from cyclecore.sequencing.station_split import check_split_station, greedy_split
 
 TIME_LIMIT = 0.1
 PEER_TIME_LIMIT = 1.0
@@ -240,21 +240,21 @@ _SPLIT_PEER: dict[str, float] = {}
 
 def test_split_60_spots_3_robots_plain_ortools_peer(benchmark):
     matrices, process, precedence = split_station()
-    station = _check_station(matrices, process, precedence)
+    station = check_split_station(matrices, process, precedence)
     benchmark.group = "split-60x3"
     benchmark.extra_info["role"] = "peer"
     benchmark.extra_info["items"] = len(process)
     routes = benchmark.pedantic(plain_ortools_split, args=(matrices, process, precedence, SPLIT_LIMIT),
                                 rounds=1, iterations=1)
-    _, cycle = _timing(station, routes)
+    _, cycle = station.cycles(routes)
     _SPLIT_PEER["cycle"] = cycle
     benchmark.extra_info["station_cycle_s"] = round(cycle, 3)
 
 
 def test_split_60_spots_3_robots(benchmark):
     matrices, process, precedence = split_station()
-    station = _check_station(matrices, process, precedence)
-    _, greedy_cycle = _timing(station, greedy_split(station))
+    station = check_split_station(matrices, process, precedence)
+    _, greedy_cycle = station.cycles(greedy_split(station))
     arrival = np.stack([np.where(np.eye(m.shape[0], dtype=bool), np.inf, m).min(axis=0)[1:]
                         for m in matrices]).min(axis=0)
     lower_bound = float((process + arrival).sum()) / len(matrices)

@@ -193,16 +193,16 @@ def test_ortools_split_model_alone_matches_brute_force(seed, monkeypatch):
     # search than split_tasks gives it: per-robot matrices, span cost, reach and cross-robot
     # precedence must describe the brute-force problem.
     from cyclecore.sequencing import station_split
-    from cyclecore.sequencing.station_split import _check_station, _ortools_split, _timing
+    from cyclecore.sequencing.station_split import check_split_station, ortools_split
 
     monkeypatch.setattr(station_split, "ORTOOLS_SOLUTIONS", 2000)
 
     rng = np.random.default_rng(600 + seed)
     matrices, process = random_station(rng, 5, 2, reach_radius=2.4)
     precedence = [(1, 2), (4, 3)]
-    station = _check_station(matrices, process, precedence)
+    station = check_split_station(matrices, process, precedence)
 
-    routes = _ortools_split(station, None, 5.0)
+    routes = ortools_split(station, None, 5.0)
 
-    _, cycle = _timing(station, routes)
+    _, cycle = station.cycles(routes)
     assert cycle == pytest.approx(oracle_station_cycle(matrices, process, precedence), rel=1e-6)

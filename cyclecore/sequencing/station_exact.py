@@ -15,7 +15,7 @@ import math
 import numba
 import numpy as np
 
-from cyclecore.sequencing.station_timing import _station_timing
+from cyclecore.sequencing.station_timing import route_timing
 
 MAX_EXACT_SPLITS = 400_000
 
@@ -69,7 +69,7 @@ def _enumerate(times, process, reach, pred_start, preds):
                         pos += 1
             route_start[k] = n
             while True:
-                _, cycles = _station_timing(times, process, flat, route_start, pred_start, preds)
+                _, cycles = route_timing(times, process, flat, route_start, pred_start, preds)
                 c1 = cycles.max()
                 c2 = cycles.sum()
                 if c1 < best or (c1 == best and c2 < best_sum):

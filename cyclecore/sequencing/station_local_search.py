@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from cyclecore.sequencing.station_timing import _station_timing
+from cyclecore.sequencing.station_timing import route_timing
 
 
 @numba.njit(cache=True)
@@ -31,7 +31,7 @@ def _flatten(routes, lengths, flat, route_start):
 @numba.njit(cache=True)
 def _score(times, process, routes, lengths, flat, route_start, pred_start, preds):
     _flatten(routes, lengths, flat, route_start)
-    _, cycles = _station_timing(times, process, flat, route_start, pred_start, preds)
+    _, cycles = route_timing(times, process, flat, route_start, pred_start, preds)
     return cycles.max(), cycles.sum()
 
 

@@ -68,7 +68,9 @@ class Split(Result):
 
 
 @dataclass(frozen=True)
-class _Station:
+class SplitStation:
+    """A station's tasks as the split solvers see them, checked by :func:`check_split_station`."""
+
     times: np.ndarray  # (k, n+1, n+1) s
     process: np.ndarray  # (n+1,) s, process[0] = 0
     pairs: np.ndarray  # (p, 2)
@@ -82,8 +84,16 @@ class _Station:
     def n(self) -> int:
         return self.times.shape[1] - 1
 
+    def cycles(self, routes) -> tuple[np.ndarray, float]:
+        """Robot cycles (k,) and station cycle, s, of ``routes`` (k task lists), as
+        :mod:`cyclecore.sequencing.station_timing` times them."""
+        _, cycles = station_timing(self.times, self.process, routes, self.pairs)
+        return cycles, float(cycles.max()) if cycles.size else 0.0
 
-def _check_station(robot_matrices, process_time_s, precedence) -> _Station:
+
+def check_split_station(robot_matrices, process_time_s, precedence) -> SplitStation:
+    """Check :func:`split_tasks`' station arguments once, at the boundary; ValueError naming the
+    argument otherwise."""
     try:
         matrices = list(robot_matrices)
     except TypeError:
@@ -114,15 +124,10 @@ def _check_station(robot_matrices, process_time_s, precedence) -> _Station:
                 f"robot_matrices: task {j} cannot be reached by any robot (no finite move into and "
                 "out of it in any robot's matrix)"
             )
-    return _Station(times, np.concatenate([[0.0], process]), pairs, reach)
+    return SplitStation(times, np.concatenate([[0.0], process]), pairs, reach)
 
 
-def _timing(station: _Station, routes) -> tuple[np.ndarray, float]:
-    _, cycles = station_timing(station.times, station.process, routes, station.pairs)
-    return cycles, float(cycles.max()) if cycles.size else 0.0
-
-
-def _topological(station: _Station) -> list[int]:
+def _topological(station: SplitStation) -> list[int]:
     n = station.n
     missing = np.zeros(n + 1, dtype=np.int64)
     successors: list[list[int]] = [[] for _ in range(n + 1)]
@@ -142,7 +147,7 @@ def _topological(station: _Station) -> list[int]:
     return order
 
 
-def greedy_split(station: _Station) -> list[list[int]] | None:
+def greedy_split(station: SplitStation) -> list[list[int]] | None:
     """List schedule: tasks in precedence order, each appended to the robot that would be back
     home earliest after doing it. None when some task fits no robot (forbidden arcs)."""
     k, times, process = station.k, station.times, station.process
@@ -172,7 +177,9 @@ def greedy_split(station: _Station) -> list[list[int]] | None:
     return routes
 
 
-def _ortools_split(station: _Station, warm: list[list[int]] | None, time_limit: float):
+def ortools_split(station: SplitStation, warm: list[list[int]] | None, time_limit: float) -> list[list[int]] | None:
+    """OR-Tools' vehicle-routing split (module docstring) from the ``warm`` routes, if any, in
+    ``time_limit`` s; routes (k task lists), or None when it finds none."""
     k, n = station.k, station.n
     finite = np.isfinite(station.times)
     safe = np.where(finite, station.times, 0.0)
@@ -248,7 +255,7 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     so results repeat bit for bit unless a slower (or busy) machine hits the clock first.
     """
     started = time.perf_counter()
-    station = _check_station(robot_matrices, process_time_s, precedence)
+    station = check_split_station(robot_matrices, process_time_s, precedence)
     k, n = station.k, station.n
     pred_start, preds = predecessor_lists(station.pairs, n)
     given = _check_initial(station, initial_routes) if initial_routes is not None else None
@@ -261,9 +268,9 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
         route = best_route(times, time_limit, station.pairs, seed=seed,
                            exact_up_to=min(12, MAX_EXACT_TASKS))
         routes = [route.order[1:-1].tolist()]
-        cycles, cycle = _timing(station, routes)
+        cycles, cycle = station.cycles(routes)
         if given is not None and not route.proven_optimal:
-            g_cycles, g_cycle = _timing(station, given)
+            g_cycles, g_cycle = station.cycles(given)
             if g_cycle < cycle:
                 return _result(given, g_cycles, g_cycle, False, "initial")
         return _result(routes, cycles, cycle, route.proven_optimal, route.method)
@@ -272,7 +279,7 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
         routes, cycle = exact_split(station.times, station.process, station.reach, pred_start, preds)
         if not np.isfinite(cycle):
             raise ValueError("robot_matrices: every split uses a forbidden (inf) arc or deadlocks")
-        cycles, cycle = _timing(station, routes)
+        cycles, cycle = station.cycles(routes)
         return _result(routes, cycles, cycle, True, "exact-enumeration")
 
     candidates = []
@@ -285,16 +292,16 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     # so a poor start cannot trap the search near it).
     warm = greedy if greedy is not None else given
     remaining = 0.5 * time_limit - (time.perf_counter() - started)
-    found = _ortools_split(station, warm, max(remaining, 0.01))
+    found = ortools_split(station, warm, max(remaining, 0.01))
     if found is not None:
         candidates.append(("ortools-gls", found))
     kicks = split_kicks(time_limit, n, k, len(candidates))
     scored = []
     for method, routes in candidates:
-        scored.append((_timing(station, routes), method, routes))
+        scored.append((station.cycles(routes), method, routes))
         polished = polish_split(station.times, station.process, station.reach, routes, pred_start,
                                 preds, kicks=kicks, seed=seed)
-        scored.append((_timing(station, polished), method + "+local-search", polished))
+        scored.append((station.cycles(polished), method + "+local-search", polished))
     # Slowest robot first, then the sum of cycles; the earlier candidate wins a tie.
     (cycles, cycle), method, routes = min(scored, key=lambda c: (c[0][1], float(c[0][0].sum())))
     if not np.isfinite(cycle):
@@ -302,7 +309,7 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     return _result(routes, cycles, cycle, False, method)
 
 
-def _check_initial(station: _Station, initial_routes) -> list[list[int]]:
+def _check_initial(station: SplitStation, initial_routes) -> list[list[int]]:
     try:
         routes = [[int(j) for j in np.asarray(r).ravel() if int(j) != 0] for r in initial_routes]
     except (TypeError, ValueError):

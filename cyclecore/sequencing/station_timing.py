@@ -22,7 +22,13 @@ import numpy as np
 
 
 @numba.njit(cache=True)
-def _station_timing(times, process, flat, route_start, pred_start, preds):
+def route_timing(times, process, flat, route_start, pred_start, preds):
+    """Finish time of every task (n+1,) and cycle of every robot (k,), s, for routes held flat.
+
+    Robot r's tasks are ``flat[route_start[r]:route_start[r + 1]]`` (int64, no home); task j's
+    direct predecessors are ``preds[pred_start[j]:pred_start[j + 1]]`` (:func:`predecessor_lists`);
+    ``times`` and ``process`` as :func:`station_timing`. The compiled form the split searches call.
+    """
     k = times.shape[0]
     n_nodes = times.shape[1]
     finish = np.full(n_nodes, np.inf)
@@ -89,4 +95,4 @@ def station_timing(times: np.ndarray, process: np.ndarray, routes, pairs: np.nda
     route_start = np.zeros(len(tasks) + 1, dtype=np.int64)
     route_start[1:] = np.cumsum([t.shape[0] for t in tasks])
     pred_start, preds = predecessor_lists(pairs, process.shape[0] - 1)
-    return _station_timing(times, process, flat.astype(np.int64), route_start, pred_start, preds)
+    return route_timing(times, process, flat.astype(np.int64), route_start, pred_start, preds)
