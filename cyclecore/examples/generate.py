@@ -229,8 +229,28 @@ def module_line() -> tuple[dict, dict[str, str]]:
         "units_per_product": 4,
         "identical_lines": 3,
         "stations": stations,
+        "options": _module_options(stations),
     }
     return line, {}
+
+
+def _module_options(stations: list[dict]) -> list[dict]:
+    """SEED_FACTS.md: "simplifying some processes, and a few minor part redesigns" — priced options
+    the plan may take: a faster bonding recipe, and a busbar that needs fewer welds."""
+    by_name = {s["name"]: s for s in stations}
+    bond = by_name["Z2-S02-bond"]["tasks"]
+    busbar = by_name["Z2-S01-busbar"]["tasks"]
+    dropped = [t["name"] for r in ("R1", "R2") for t in [t for t in busbar if t["robot"] == r][-4:]]
+    return [
+        {"name": "bond-bead-v2", "kind": "process_simplification",
+         "description": "new dispensing recipe: shorter adhesive beads, bond process time 0.75 -> 0.55 s",
+         "capex": 40000.0, "engineering_h": 120.0, "lead_time_weeks": 4.0, "downtime_h": 8.0,
+         "tasks": [{"task": t["name"], "process_time_s": 0.55} for t in bond]},
+        {"name": "busbar-clip-redesign", "kind": "part_redesign",
+         "description": "busbar with snap-in clips: the last four welds of each busbar robot are no longer needed",
+         "capex": 350000.0, "engineering_h": 400.0, "lead_time_weeks": 12.0, "downtime_h": 16.0,
+         "tasks": [{"task": name, "remove": True} for name in dropped]},
+    ]
 
 
 # --------------------------------------------------------------------------- tutorial
