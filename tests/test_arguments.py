@@ -69,6 +69,7 @@ SEED_TAKERS = {
     "simulate_serial": lambda seed: simulate_serial(**SERIAL, seed=seed),
     "best_route": lambda seed: best_route(cell(), seed=seed),
     "split_tasks": lambda seed: split_tasks([cell(), cell()], [1.0, 1.0], seed=seed),
+    "salbp1": lambda seed: salbp1([2.0, 3.0], [(0, 1)], 5.0, seed=seed),
 }
 
 

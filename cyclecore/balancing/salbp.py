@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cyclecore.arguments import check_time_limit
+from cyclecore.arguments import SEED, TIME_LIMIT, Integer, Number, arguments
 
 from . import bbr
 from .bounds import cycle_lower_bound, station_lower_bound
@@ -52,13 +52,13 @@ class _Budget:
         return left if self.node_limit is not None else left / parts
 
 
-def _check_cycle_time(times: np.ndarray, cycle_time) -> float:
-    try:
-        c = float(cycle_time)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"cycle_time: expected seconds > 0, got {cycle_time!r}") from exc
-    if not (c > 0 and math.isfinite(c)):
-        raise ValueError(f"cycle_time: expected finite seconds > 0, got {cycle_time!r}")
+# What both problems take besides the line: the search budget and, for reproducible results, a
+# state count per exact search.
+_SEARCH = dict(time_limit=TIME_LIMIT, seed=SEED, node_limit=Integer(at_least=1, optional=True))
+
+
+def _check_cycle_time(times: np.ndarray, c: float) -> float:
+    """A checked cycle time (s) that every task fits in."""
     if times.max() > c:
         j = int(np.argmax(times))
         raise ValueError(
@@ -105,6 +105,7 @@ def _both_ways(fwd: IntegerLine, back: IntegerLine, c: int, ub: int, station: np
     return ub, station, done, nodes
 
 
+@arguments(cycle_time=Number(above=0, unit="s"), **_SEARCH)
 def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
            node_limit: int | None = None) -> Balance:
     """Fewest stations for a cycle time (SALBP-1).
@@ -117,7 +118,7 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
     """
     times = check_task_times(task_times)
     c = _check_cycle_time(times, cycle_time)
-    tl = check_time_limit(time_limit)
+    tl = time_limit
     if zoning is not None:
         from .cpsat import solve_zoned
 
@@ -140,6 +141,7 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
                    station_times(times, station), nodes)
 
 
+@arguments(stations=Integer(at_least=1), **_SEARCH)
 def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
            node_limit: int | None = None) -> Balance:
     """Shortest cycle time for a number of stations (SALBP-2).
@@ -149,10 +151,7 @@ def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, z
     bound on it.
     """
     times = check_task_times(task_times)
-    if isinstance(stations, bool) or not isinstance(stations, (int, np.integer)) or stations < 1:
-        raise ValueError(f"stations: expected an integer >= 1, got {stations!r}")
-    m = int(stations)
-    tl = check_time_limit(time_limit)
+    m, tl = stations, time_limit
     if zoning is not None:
         from .cpsat import solve_zoned
 
