@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import os
 from dataclasses import dataclass
 from typing import Callable
 
@@ -185,13 +186,18 @@ class Instance(_Spec):
 
     def _check(self, value, name):
         if not isinstance(value, self.kind):
-            raise ValueError(f"{name}: got a {type(value).__name__}, expected {self.expected()}")
+            got = "None" if value is None else _a(type(value).__name__)
+            raise ValueError(f"{name}: got {got}, expected {self.expected()}")
         return value
 
     def _describe(self) -> str:
         kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
-        return " or ".join(f"a {'cyclecore ' if k.__module__.startswith('cyclecore') else ''}{k.__name__}"
+        return " or ".join(_a(f"{'cyclecore ' if k.__module__.startswith('cyclecore') else ''}{k.__name__}")
                            for k in kinds)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 @dataclass(frozen=True)
@@ -359,6 +365,7 @@ TARGET = Number(above=0, optional=True, what="a positive number of products per 
 WEEKS = Number(above=0, what="a finite number of weeks > 0")
 REPLICATIONS = Integer(at_least=1)
 PROGRESS = Function(optional=True, what="a callable progress(done, total) or None")
+PATH = Instance((str, os.PathLike), what="a file path (text or pathlib.Path)")
 CONFIDENCE = Number(above=0, below=1, optional=True, what="a confidence level 0 < p < 1 (e.g. 0.9)")
 
 

@@ -115,6 +115,8 @@ def test_simulate_serial_refuses_the_same_replications_as_the_line_simulation():
     (lambda: cyclecore.simulate({"stations": []}), "line: got a dict, expected a cyclecore Line"),
     (lambda: cyclecore.analyze_plant(LINE), "plant: got a Line, expected a cyclecore Plant"),
     (lambda: cyclecore.simulate_plant(LINE), "plant: got a Line, expected a cyclecore Plant"),
+    (lambda: cyclecore.load_line(7), "path: got an int, expected a file path (text or pathlib.Path)"),
+    (lambda: cyclecore.load_plant(None), "path: got None, expected a file path (text or pathlib.Path)"),
 ])
 def test_the_wrong_kind_of_object_is_named_by_its_type(call, expected):
     assert message(call) == expected

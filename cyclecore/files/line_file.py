@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from cyclecore.arguments import PATH, Instance, arguments
 from cyclecore.model.errors import LineFileError, Problem, format_path, problems_from_validation
 from cyclecore.model.line import Line
 
@@ -36,6 +37,7 @@ CSV_REQUIRED = ("name", "x", "y", "z", "rx", "ry", "rz", "process_time", "robot"
 CSV_OPTIONAL = ("logic_time", "tool", "after")
 
 
+@arguments(path=PATH)
 def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
     """Read and validate a line file (``.yaml``, ``.yml`` or ``.json``).
 
@@ -52,6 +54,7 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
     return line_from_dict(raw, source=str(path), check_reach=check_reach)
 
 
+@arguments(data=Instance(dict, what="a dict, as a line file reads"))
 def line_from_dict(data: dict, *, source: str = "<dict>", check_reach: bool = True) -> Line:
     """Validate an in-memory line description exactly as :func:`load_line` does a file."""
     from cyclecore.model.checks import check_line
@@ -66,6 +69,7 @@ def line_from_dict(data: dict, *, source: str = "<dict>", check_reach: bool = Tr
     return line
 
 
+@arguments(line=Instance(Line), path=PATH)
 def save_line(line: Line, path: str | Path) -> None:
     """Write a line as YAML or JSON (by suffix), spot lists inlined, atomically."""
     path = Path(path)

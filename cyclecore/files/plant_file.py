@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cyclecore.arguments import PATH, Instance, arguments
 from cyclecore.model.errors import LineFileError, Problem
 from cyclecore.model.plant import Plant, PlantLine, plant_name_problems, plant_unit_problems
 
@@ -55,6 +56,7 @@ class PlantLineFileError(LineFileError):
 
 
 
+@arguments(path=PATH)
 def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
     """Read a plant file (``.yaml``, ``.yml`` or ``.json``) and every line file it lists.
 
@@ -148,6 +150,7 @@ def _structure_problems(raw: dict) -> list[Problem]:
     return problems
 
 
+@arguments(path=PATH)
 def load_line_or_plant(path: str | Path, *, check_reach: bool = True):
     """A line file or a plant file (a plant file has ``lines``, a line file ``stations``)."""
     from cyclecore.files.line_file import load_line, read_document
@@ -158,6 +161,7 @@ def load_line_or_plant(path: str | Path, *, check_reach: bool = True):
     return load_line(path, check_reach=check_reach)
 
 
+@arguments(plant=Instance(Plant), path=PATH)
 def save_plant(plant: Plant, path: str | Path) -> dict[str, Path]:
     """Write a plant file and a line file per design beside it (``<plant stem>-<design>.yaml``),
     all of them or none. Returns the line file of each design."""
