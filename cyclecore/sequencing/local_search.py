@@ -19,12 +19,25 @@ depends only on the input and the seed.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numba
 import numpy as np
 
 from cyclecore.arguments import refuse
 from cyclecore.sequencing.inputs import Tour, build_tour
 from cyclecore.sequencing.route import Route, route_cost
+
+
+# A tour's tasks as the kernels read them, one typed table instead of five parameters: the
+# arrays of :class:`~cyclecore.sequencing.inputs.Tour` of the same names.
+TourTasks = namedtuple("TourTasks", "task_of task_start task_nodes before pairs")
+
+
+def tour_tasks(tour_problem: Tour) -> TourTasks:
+    """The task table of a validated tour problem."""
+    return TourTasks(tour_problem.task_of_node, tour_problem.task_start, tour_problem.task_nodes,
+                     tour_problem.before, tour_problem.pairs)
 
 
 def penalised_times(times: np.ndarray) -> tuple[np.ndarray, float]:
@@ -210,13 +223,14 @@ def _configuration_sweep(w, tour, task_of, task_start, task_nodes, eps):
 
 
 @numba.njit(cache=True)
-def _descend(w, tour, task_of, task_start, task_nodes, before, has_prec, has_alt, eps):
+def _descend(w, tour, tasks, has_alt, eps):
     """Apply the three moves until none shortens the route (a local optimum)."""
+    has_prec = tasks.pairs.shape[0] > 0
     while True:
-        improved = _two_opt_sweep(w, tour, task_of, before, has_prec, eps)
-        improved |= _or_opt_sweep(w, tour, task_of, before, has_prec, eps)
+        improved = _two_opt_sweep(w, tour, tasks.task_of, tasks.before, has_prec, eps)
+        improved |= _or_opt_sweep(w, tour, tasks.task_of, tasks.before, has_prec, eps)
         if has_alt:
-            improved |= _configuration_sweep(w, tour, task_of, task_start, task_nodes, eps)
+            improved |= _configuration_sweep(w, tour, tasks.task_of, tasks.task_start, tasks.task_nodes, eps)
         if not improved:
             return
 
@@ -241,11 +255,11 @@ def _respects(tour, task_of, pairs, rank):
 
 
 @numba.njit(cache=True)
-def _iterated(w, tour, task_of, task_start, task_nodes, before, pairs, has_alt, eps, kicks, seed):
+def _iterated(w, tour, tasks, has_alt, eps, kicks, seed):
     """Local optimum, then ``kicks`` double-bridge perturbations each followed by descent;
     keeps the best route. Deterministic for a given seed."""
-    has_prec = pairs.shape[0] > 0
-    _descend(w, tour, task_of, task_start, task_nodes, before, has_prec, has_alt, eps)
+    has_prec = tasks.pairs.shape[0] > 0
+    _descend(w, tour, tasks, has_alt, eps)
     m = tour.shape[0] - 2
     best = tour.copy()
     best_w = _tour_weight(w, best)
@@ -253,7 +267,7 @@ def _iterated(w, tour, task_of, task_start, task_nodes, before, pairs, has_alt, 
         return best  # a double bridge needs four stretches
     np.random.seed(seed)
     trial = np.empty_like(tour)
-    rank = np.zeros(task_start.shape[0] - 1, dtype=np.int64)
+    rank = np.zeros(tasks.task_start.shape[0] - 1, dtype=np.int64)
     for _ in range(kicks):
         # Double bridge A B C D -> A C B D keeps every stretch's direction (fine for asymmetric).
         cuts = np.sort(np.random.choice(m - 1, 3, replace=False) + 2)
@@ -271,9 +285,9 @@ def _iterated(w, tour, task_of, task_start, task_nodes, before, pairs, has_alt, 
         for k in range(p3, m + 2):
             trial[pos] = best[k]
             pos += 1
-        if has_prec and not _respects(trial, task_of, pairs, rank):
+        if has_prec and not _respects(trial, tasks.task_of, tasks.pairs, rank):
             continue
-        _descend(w, trial, task_of, task_start, task_nodes, before, has_prec, has_alt, eps)
+        _descend(w, trial, tasks, has_alt, eps)
         trial_w = _tour_weight(w, trial)
         if trial_w < best_w - eps:
             best[:] = trial
@@ -282,9 +296,11 @@ def _iterated(w, tour, task_of, task_start, task_nodes, before, pairs, has_alt, 
 
 
 @numba.njit(cache=True)
-def _nearest_feasible(w, task_of, task_start, task_nodes, pred_count, succ_start, succ):
+def _nearest_feasible(w, tasks, pred_count, succ_start, succ):
     """Greedy start: from where the robot stands, go to the nearest node of any task whose
     predecessors are all done."""
+    task_of = tasks.task_of
+    task_start = tasks.task_start
     n_nodes = w.shape[0]
     m = task_start.shape[0] - 2
     missing = pred_count.copy()
@@ -322,10 +338,7 @@ def nearest_feasible_tour(tour_problem: Tour, weights: np.ndarray) -> np.ndarray
         pred_count[b] += 1
         succ_start[a + 1] += 1
     succ_start = np.cumsum(succ_start).astype(np.int64)
-    return _nearest_feasible(
-        weights, tour_problem.task_of_node, tour_problem.task_start, tour_problem.task_nodes,
-        pred_count, succ_start, succ,
-    )
+    return _nearest_feasible(weights, tour_tasks(tour_problem), pred_count, succ_start, succ)
 
 
 def polish(tour_problem: Tour, order: np.ndarray, kicks: int = 0, seed: int = 0) -> np.ndarray:
@@ -333,11 +346,8 @@ def polish(tour_problem: Tour, order: np.ndarray, kicks: int = 0, seed: int = 0)
     > 0, an iterated local search from there. Never returns a longer route than it was given."""
     weights, eps = penalised_times(tour_problem.times)
     start = np.array(order, dtype=np.int64)
-    out = _iterated(
-        weights, start.copy(), tour_problem.task_of_node, tour_problem.task_start,
-        tour_problem.task_nodes, tour_problem.before, tour_problem.pairs,
-        tour_problem.has_alternatives, eps, int(kicks), int(seed),
-    )
+    out = _iterated(weights, start.copy(), tour_tasks(tour_problem), tour_problem.has_alternatives, eps,
+                    int(kicks), int(seed))
     if _tour_weight(weights, out) > _tour_weight(weights, start):
         return start
     return out

@@ -15,7 +15,7 @@ import math
 import numba
 import numpy as np
 
-from cyclecore.sequencing.station_timing import route_timing
+from cyclecore.sequencing.station_timing import StationTables, route_timing
 
 MAX_EXACT_SPLITS = 400_000
 
@@ -43,7 +43,9 @@ def _next_permutation(a, lo, hi):
 
 
 @numba.njit(cache=True)
-def _enumerate(times, process, reach, pred_start, preds):
+def _enumerate(station):
+    times, process, reach = station.times, station.process, station.reach
+    pred_start, preds = station.pred_start, station.preds
     k = times.shape[0]
     n = process.shape[0] - 1
     assign = np.zeros(n, dtype=np.int64)
@@ -98,6 +100,6 @@ def _enumerate(times, process, reach, pred_start, preds):
 
 def exact_split(times, process, reach, pred_start, preds):
     """Optimal routes (list of k task lists) and station cycle in s; inf if none is feasible."""
-    best, flat, start = _enumerate(times, process, reach, pred_start, preds)
+    best, flat, start = _enumerate(StationTables(times, process, reach, pred_start, preds))
     routes = [flat[start[r]:start[r + 1]].tolist() for r in range(times.shape[0])]
     return routes, float(best)

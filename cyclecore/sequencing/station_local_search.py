@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from cyclecore.sequencing.station_timing import route_timing
+from cyclecore.sequencing.station_timing import StationTables, route_timing
 
 
 @numba.njit(cache=True)
@@ -29,9 +29,9 @@ def _flatten(routes, lengths, flat, route_start):
 
 
 @numba.njit(cache=True)
-def _score(times, process, routes, lengths, flat, route_start, pred_start, preds):
+def _score(station, routes, lengths, flat, route_start):
     _flatten(routes, lengths, flat, route_start)
-    _, cycles = route_timing(times, process, flat, route_start, pred_start, preds)
+    _, cycles = route_timing(station.times, station.process, flat, route_start, station.pred_start, station.preds)
     return cycles.max(), cycles.sum()
 
 
@@ -56,12 +56,13 @@ def _insert(routes, lengths, r, b, task):
 
 
 @numba.njit(cache=True)
-def _descend(times, process, reach, routes, lengths, pred_start, preds, eps):
+def _descend(station, routes, lengths, eps):
+    reach = station.reach
     k = routes.shape[0]
-    n = process.shape[0] - 1
+    n = station.process.shape[0] - 1
     flat = np.zeros(n, dtype=np.int64)
     route_start = np.zeros(k + 1, dtype=np.int64)
-    best1, best2 = _score(times, process, routes, lengths, flat, route_start, pred_start, preds)
+    best1, best2 = _score(station, routes, lengths, flat, route_start)
     improved = True
     while improved:
         improved = False
@@ -79,8 +80,7 @@ def _descend(times, process, reach, routes, lengths, pred_start, preds, eps):
                         if r2 == r and b == a:
                             continue
                         _insert(routes, lengths, r2, b, task)
-                        c1, c2 = _score(times, process, routes, lengths, flat, route_start,
-                                        pred_start, preds)
+                        c1, c2 = _score(station, routes, lengths, flat, route_start)
                         if _better(c1, c2, best1, best2, eps):
                             best1, best2 = c1, c2
                             found = True
@@ -105,8 +105,7 @@ def _descend(times, process, reach, routes, lengths, pred_start, preds, eps):
                             continue
                         routes[r, a] = t2
                         routes[r2, b] = t1
-                        c1, c2 = _score(times, process, routes, lengths, flat, route_start,
-                                        pred_start, preds)
+                        c1, c2 = _score(station, routes, lengths, flat, route_start)
                         if _better(c1, c2, best1, best2, eps):
                             best1, best2 = c1, c2
                             improved = True
@@ -117,10 +116,11 @@ def _descend(times, process, reach, routes, lengths, pred_start, preds, eps):
 
 
 @numba.njit(cache=True)
-def _iterated(times, process, reach, routes, lengths, pred_start, preds, eps, kicks, seed):
-    best1, best2 = _descend(times, process, reach, routes, lengths, pred_start, preds, eps)
+def _iterated(station, routes, lengths, eps, kicks, seed):
+    best1, best2 = _descend(station, routes, lengths, eps)
+    reach = station.reach
     k = routes.shape[0]
-    n = process.shape[0] - 1
+    n = station.process.shape[0] - 1
     if n < 3:
         return best1
     np.random.seed(seed)
@@ -142,7 +142,7 @@ def _iterated(times, process, reach, routes, lengths, pred_start, preds, eps, ki
             _remove(trial, trial_lengths, r, a)
             b = np.random.randint(trial_lengths[r2] + 1)
             _insert(trial, trial_lengths, r2, b, task)
-        c1, c2 = _descend(times, process, reach, trial, trial_lengths, pred_start, preds, eps)
+        c1, c2 = _descend(station, trial, trial_lengths, eps)
         if _better(c1, c2, best1, best2, eps):
             best1, best2 = c1, c2
             best_routes[:] = trial
@@ -163,5 +163,5 @@ def polish_split(times, process, reach, routes, pred_start, preds, kicks=0, seed
         table[r, : len(route)] = route
     finite = times[np.isfinite(times)]
     eps = 1e-9 * (float(finite.max()) + float(process.max()) + 1.0) if finite.size else 1e-9
-    _iterated(times, process, reach, table, lengths, pred_start, preds, eps, int(kicks), int(seed))
+    _iterated(StationTables(times, process, reach, pred_start, preds), table, lengths, eps, int(kicks), int(seed))
     return [table[r, : lengths[r]].tolist() for r in range(k)]

@@ -17,8 +17,15 @@ station cycle is inf.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numba
 import numpy as np
+
+# A station as the split kernels read it, one typed table instead of five parameters: move times
+# (k, n+1, n+1) s, process times (n+1,) s, reach (k, n+1) bool, and the predecessor lists of
+# :func:`predecessor_lists`.
+StationTables = namedtuple("StationTables", "times process reach pred_start preds")
 
 
 @numba.njit(cache=True)
