@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from cyclecore import _core
-from cyclecore.arguments import Array, Number
+from cyclecore.arguments import Array, Number, refuse
 from cyclecore.results import Result
 
 __all__ = [
@@ -267,14 +267,15 @@ class OPWKinematics:
         lengths = dict(a1=a1, a2=a2, b=b, c1=c1, c2=c2, c3=c3, c4=c4)
         length = Number(what="a finite length in m")
         geometry = np.array([length.check(value, name) for name, value in lengths.items()])
-        if geometry[4] <= 0 or geometry[5] == 0 and geometry[1] == 0:
-            raise ValueError("c2 must be > 0 and (a2, c3) must not both be 0")
+        Number(above=0, what="a length > 0 m (the upper arm)").check(c2, "c2")
+        if geometry[5] == 0 and geometry[1] == 0:
+            raise ValueError("a2, c3: got 0 and 0, expected at least one of them non-zero")
         six = {}
         for name, value in (("offsets_rad", offsets_rad), ("signs", signs),
                             ("joint_min_rad", joint_min_rad), ("joint_max_rad", joint_max_rad)):
             six[name] = np.array(SIX.check(value, name))  # a copy: it is frozen below
         if not np.isin(six["signs"], (-1.0, 1.0)).all():
-            raise ValueError(f"signs: every entry must be +1 or -1, got {six['signs'].tolist()}")
+            refuse("signs", six["signs"].tolist(), "every entry +1 or -1")
         if (six["joint_min_rad"] >= six["joint_max_rad"]).any():
             raise ValueError("joint_min_rad, joint_max_rad: every minimum must be below its maximum")
         self._geometry = geometry
@@ -297,7 +298,7 @@ class OPWKinematics:
         try:
             k = d["kinematics"]
             if k.get("type", "opw") != "opw":
-                raise ValueError(f"kinematics.type: expected 'opw', got {k.get('type')!r}")
+                refuse("kinematics.type", k.get("type"), "'opw'")
             return cls(k["a1"], k["a2"], k["b"], k["c1"], k["c2"], k["c3"], k["c4"],
                        np.radians(k["offsets_deg"]), k["signs"],
                        np.radians(d["joint_min_deg"]), np.radians(d["joint_max_deg"]))
