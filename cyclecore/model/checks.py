@@ -11,7 +11,10 @@ from collections import Counter
 import numpy as np
 
 from cyclecore.model.errors import Problem
-from cyclecore.model.line import DeclaredOption, Line
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the checks read a line; Line.evolve calls them, so the import runs one way
+    from cyclecore.model.line import DeclaredOption, Line
 
 
 def check_line(line: Line, *, check_reach: bool = True) -> list[Problem]:
