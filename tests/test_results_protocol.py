@@ -71,6 +71,15 @@ def plant():
 # Every public function that returns a result, on the bundled examples or small synthetic inputs
 # (small time limits, few replications). A result type missing here fails
 # test_every_result_type_is_exercised.
+SMALL_PLAN = cyclecore.Levers(resequence=False, robots=False, rebalance=False, max_buffer_places=1, added_lines=1)
+
+
+def _not_reached(line):
+    with pytest.raises(cyclecore.TargetNotReached) as caught:
+        cyclecore.optimize(line, target=1e6, weeks=0.2, replications=3, levers=SMALL_PLAN)
+    return caught.value.plan
+
+
 BUILDERS = {
     "analyze": lambda line, plant, files: cyclecore.analyze(line),
     "analyze with target": lambda line, plant, files: cyclecore.analyze(line, target=5000),
@@ -100,6 +109,9 @@ BUILDERS = {
     "scholl_salbp2_instances": lambda line, plant, files: scholl_salbp2_instances(files)[0],
     "route_totals": lambda line, plant, files: route_totals(
         np.array([[0.0] * 6, [0.5] * 6, [1.0, 0, 0, 0, 0, 0]]), [[0, 1, 2, 0], [0, 2, -1, -1]], **LIMITS),
+    "optimize": lambda line, plant, files: cyclecore.optimize(line, target=9000, weeks=0.2, replications=3,
+                                                              levers=SMALL_PLAN),
+    "optimize, target not reached": lambda line, plant, files: _not_reached(line),
     "sample_ptp": lambda line, plant, files: sample_ptp(np.zeros(6), np.full(6, 0.5), times=np.linspace(0, 2, 5),
                                                        **LIMITS),
 }
