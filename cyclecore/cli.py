@@ -76,28 +76,34 @@ def analyze(
 
 @app.command()
 def simulate(
-    line: LineArg = None,
+    line: Annotated[Optional[Path], typer.Argument(help="line or plant file (.yaml or .json)", show_default=False)] = None,
     example: ExampleOpt = None,
     weeks: Annotated[float, typer.Option(help="simulated weeks per replication", min=0.0001)] = 1.0,
     replications: Annotated[int, typer.Option(help="independent replications", min=2)] = 10,
     seed: Annotated[int, typer.Option(help="random seed; same seed, same numbers", min=0)] = 0,
     failures: Annotated[str, typer.Option(help="time to failure/repair: exponential, weibull, lognormal or geometric")] = "exponential",
     failure_clock: Annotated[str, typer.Option(help="busy (operation-dependent) or time (time-dependent)")] = "busy",
+    confidence: Annotated[Optional[float], typer.Option(help="also give the interval at this level (e.g. 0.9)")] = None,
     as_json: JsonOpt = False,
 ):
-    """Throughput with failures, buffers, blocking, starving and manual bypass (units/week with CI)."""
+    """Throughput with failures, buffers, blocking, starving and manual bypass (units/week with CI).
+
+    A plant file simulates every copy of every line design."""
     from rich.console import Console
     from rich.progress import Progress
 
-    from cyclecore.analysis.simulation import simulate as run
+    from cyclecore.analysis.simulation import simulate as run_line
+    from cyclecore.analysis.simulation import simulate_plant
+    from cyclecore.model.plant import Plant
 
-    loaded = _load(line, example)
+    loaded = _load_subject(line, example) if line is not None else _load(line, example)
+    run = simulate_plant if isinstance(loaded, Plant) else run_line
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("simulating", total=replications)
         try:
             result = run(loaded, weeks=weeks, replications=replications, seed=seed, failures=failures,
-                         failure_clock=failure_clock,
+                         failure_clock=failure_clock, confidence=confidence,
                          progress=lambda done, total: bar.update(task, completed=done, total=total))
         except ValueError as error:
             _fail(str(error))
@@ -232,6 +238,110 @@ def plant(
         _emit_json(result.to_dict())
     else:
         typer.echo(str(result))
+
+
+def _load_subject(path: Optional[Path], example: Optional[str]):
+    """A line or a plant, from a file or a bundled example (its plant when it has one)."""
+    from cyclecore.examples import load_example_subject
+    from cyclecore.files.plant_file import load_line_or_plant
+
+    if (path is None) == (example is None):
+        _fail("give either a LINE or PLANT file or --example NAME (see `cyclecore examples`)")
+    try:
+        return load_example_subject(example) if example else load_line_or_plant(path)
+    except LineFileError as error:
+        _fail(str(error))
+    except KeyError as error:
+        _fail(str(error.args[0]))
+
+
+@app.command()
+def optimize(
+    subject: Annotated[Optional[Path], typer.Argument(metavar="LINE_OR_PLANT", help="line or plant file",
+                                                      show_default=False)] = None,
+    example: ExampleOpt = None,
+    target: Annotated[float, typer.Option(help="products/week the plant must make (e.g. cars/week)")] = ...,
+    budget: Annotated[Optional[float], typer.Option(help="most capex to spend (cost book currency)")] = None,
+    confidence: Annotated[float, typer.Option(help="the target must be met by the lower end of this "
+                                                   "confidence interval of simulated output")] = 0.9,
+    weeks: Annotated[float, typer.Option(help="simulated weeks per replication")] = 1.0,
+    replications: Annotated[int, typer.Option(help="replications per simulated candidate")] = 10,
+    seed: SeedOpt = 0,
+    workers: Annotated[Optional[int], typer.Option(help="local worker processes")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="a Dask scheduler address (tcp://host:8786)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the plan here (.json)")] = None,
+    curve: Annotated[Optional[Path], typer.Option(help="write the capex-versus-output curve here (.csv)")] = None,
+    as_json: JsonOpt = False,
+):
+    """The cheapest changes that lift a line or plant to a target, the capex curve and the verdict."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from cyclecore.files.line_file import check_writable, write_all_or_nothing
+    from cyclecore.plan.executors import executor_for
+    from cyclecore.plan.optimize import TargetNotReached, optimize as run
+    from cyclecore.plan.result import curve_csv, plan_json
+
+    loaded = _load_subject(subject, example)
+    try:
+        outputs = [check_writable(output, (".json",))] if output is not None else []
+        outputs += [check_writable(curve, (".csv",))] if curve is not None else []
+        executor = executor_for(workers=workers, scheduler=scheduler)
+    except (ValueError, ConnectionError, ImportError) as error:
+        _fail(str(error))
+    console = Console(stderr=True)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with executor, Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("searching", total=None)
+        try:
+            plan = run(loaded, target=target, budget=budget, confidence=confidence, weeks=weeks,
+                       replications=replications, seed=seed, executor=executor,
+                       progress=lambda stage, count: bar.update(task, description=f"{stage}: {count}"))
+        except TargetNotReached as error:
+            _fail(str(error))
+        except (ValueError, LineFileError) as error:
+            _fail(str(error))
+    files = {}
+    if output is not None:
+        files[output] = plan_json(plan)
+    if curve is not None:
+        files[curve] = curve_csv(plan)
+    write_all_or_nothing(files)  # every file or none
+    if as_json:
+        _emit_json(plan.to_dict())
+    else:
+        typer.echo(str(plan))
+        for path in files:
+            typer.echo(f"written: {path}")
+
+
+@app.command(name="apply")
+def apply_plan(
+    subject: Annotated[Path, typer.Argument(metavar="LINE_OR_PLANT", help="the line or plant the plan was made for")],
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="a plan written by `cyclecore optimize -o`")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the changed line (or plant file, with its "
+                                                               "line files beside it)")] = ...,
+):
+    """Apply a plan: write the changed line or plant (whole files or nothing)."""
+    from cyclecore.files.line_file import check_writable, save_line
+    from cyclecore.files.plant_file import save_plant
+    from cyclecore.model.plant import Plant
+    from cyclecore.plan.result import load_plan_file
+    from cyclecore.plan.result import apply_plan as run
+
+    loaded = _load_subject(subject, None)
+    try:
+        check_writable(output, (".yaml", ".yml", ".json"))
+        plan = load_plan_file(plan_file)
+        changed = run(plan, loaded)
+    except (ValueError, LineFileError) as error:
+        _fail(str(error))
+    if isinstance(changed, Plant):
+        written = save_plant(changed, output)
+        typer.echo(f"changed plant written to {output} (line files: {', '.join(str(p) for p in written.values())})")
+    else:
+        save_line(changed, output)
+        typer.echo(f"changed line written to {output}")
 
 
 @app.command()

@@ -44,7 +44,7 @@ from cyclecore.sequencing.station_split import split_tasks
 # stations) or at half its limit: below about 1 s the clock ends it first and the split changes
 # from run to run (seen at 0.25 s on BS12), so the split keeps a longer budget.
 PROGRAM_TIME_LIMIT_S = 0.25
-SPLIT_TIME_LIMIT_S = 1.0
+SPLIT_TIME_LIMIT_S = 0.5
 PROGRAM_SEED = 0
 
 
