@@ -24,7 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cyclecore.arguments import check_seed
+from cyclecore.arguments import SEED, Integer, Number, refuse
+
+# how the plan's output is measured; optimize() declares its arguments with these too
+WEEKS = Number(at_least=0.01, at_most=52, what="a number of weeks 0.01 … 52")
+REPLICATIONS = Integer(at_least=2, at_most=1000)  # a confidence interval needs two
+CONFIDENCE = Number(at_least=0.5, below=1, what="a confidence level 0.5 <= p < 1 (e.g. 0.9)")
+COUNT = Integer(at_least=0, at_most=64)
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,9 @@ class Levers:
         for name in ("options", "rebalance", "resequence", "speed", "robots", "duplicate_station",
                      "repair_programme"):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"levers.{name}: got {getattr(self, name)!r}, expected true or false")
+                refuse(f"levers.{name}", getattr(self, name), "true or false")
         for name in ("max_robots_added", "max_buffer_places", "added_lines"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 64:
-                raise ValueError(f"levers.{name}: got {value!r}, expected a whole number 0 … 64")
+            COUNT.check(getattr(self, name), f"levers.{name}")
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,7 @@ class Simulation:
     confidence: float = 0.9
 
     def __post_init__(self):
-        weeks = self.weeks
-        if isinstance(weeks, bool) or not isinstance(weeks, (int, float)) or not 0.01 <= weeks <= 52:
-            raise ValueError(f"weeks: got {weeks!r}, expected a number of weeks 0.01 … 52")
-        r = self.replications
-        if isinstance(r, bool) or not isinstance(r, int) or not 2 <= r <= 1000:
-            raise ValueError(f"replications: got {r!r}, expected a whole number 2 … 1000 "
-                             "(a confidence interval needs at least two)")
-        check_seed(self.seed)
-        c = self.confidence
-        if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0.5 <= c < 1:
-            raise ValueError(f"confidence: got {c!r}, expected a probability 0.5 ≤ p < 1 (e.g. 0.9)")
+        WEEKS.check(self.weeks, "weeks")
+        REPLICATIONS.check(self.replications, "replications")
+        SEED.check(self.seed, "seed")
+        CONFIDENCE.check(self.confidence, "confidence")

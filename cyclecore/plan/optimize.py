@@ -10,14 +10,11 @@ target does so in the simulation a user runs.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
+from cyclecore.arguments import SEED, Function, Instance, Integer, Number, arguments
 from cyclecore.changes.base import Price
 from cyclecore.model.line import Line
 from cyclecore.model.plant import Plant, PlantLine
-from cyclecore.plan.levers import Levers, Simulation
+from cyclecore.plan.levers import CONFIDENCE, REPLICATIONS, WEEKS, Levers, Simulation
 from cyclecore.plan.line_search import EXHAUSTIVE_LIMIT, search_line
 from cyclecore.plan.plant_search import Mix, cheapest, mix_curve, plant_mixes
 from cyclecore.plan.result import CurvePoint, DesignPlan, LinePoint, Option, Plan, StationRow, Verdict, fingerprint
@@ -33,6 +30,12 @@ class TargetNotReached(ValueError):
         self.plan = plan
 
 
+@arguments(target=Number(above=0, what="a positive number of products per week"),
+           budget=Number(at_least=0, optional=True, what="a capex of 0 or more (cost book currency)"),
+           confidence=CONFIDENCE, weeks=WEEKS, replications=REPLICATIONS, seed=SEED,
+           levers=Instance(Levers, optional=True), progress=Function(optional=True, what="a callable "
+                                                                     "progress(stage, count) or None"),
+           exhaustive_limit=Integer(at_least=0))
 def optimize(subject, target, *, budget=None, confidence=0.9, weeks=1.0, replications=10, seed=0,
              levers: Levers | None = None, executor=None, progress=None,
              exhaustive_limit: int = EXHAUSTIVE_LIMIT) -> Plan:
@@ -47,17 +50,9 @@ def optimize(subject, target, *, budget=None, confidence=0.9, weeks=1.0, replica
     Raises :class:`TargetNotReached` (a ValueError carrying the best plan that can be made) when
     no plan within the budget reaches the target, and ValueError naming the argument on bad input.
     """
-    from cyclecore.arguments import check_seed
-
     plant = _as_plant(subject)
-    target = _positive("target", target, "products per week")
-    if budget is not None:
-        budget = _positive("budget", budget, "capex", allow_zero=True)
-    check_seed(seed)
     simulation = Simulation(weeks=weeks, replications=replications, seed=seed, confidence=confidence)
     levers = Levers() if levers is None else levers
-    if not isinstance(levers, Levers):
-        raise ValueError(f"levers: expected a cyclecore.plan.Levers, got {type(levers).__name__}")
     if executor is None:
         from cyclecore.plan.executors import InProcess
 
@@ -106,15 +101,6 @@ def _as_plant(subject) -> Plant:
     if isinstance(subject, Line):
         return Plant(name=subject.name, lines=(PlantLine(subject.name, subject),))
     raise ValueError(f"line_or_plant: expected a cyclecore Line or Plant, got {type(subject).__name__}")
-
-
-def _positive(name: str, value, unit: str, allow_zero: bool = False) -> float:
-    ok = (not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-          and math.isfinite(value) and (value >= 0 if allow_zero else value > 0))
-    if not ok:
-        raise ValueError(f"{name}: got {value!r}, expected a {'non-negative' if allow_zero else 'positive'} "
-                         f"finite number ({unit})")
-    return float(value)
 
 
 def _capacity(line: Line) -> float:
