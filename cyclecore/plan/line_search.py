@@ -266,6 +266,9 @@ def _exhaustive(work: _Work, contexts, options_by_context, target: float | None)
             bound = output_bound(candidate.arrays(), context.line.calendar, simulation)
             listed.append((round(capex, 6), len(listed), candidate, capex, bound))
     listed.sort(key=lambda row: (row[0], row[1]))
+    highest_after = [0.0] * (len(listed) + 1)  # the largest bound from each position on
+    for k in range(len(listed) - 1, -1, -1):
+        highest_after[k] = max(highest_after[k + 1], listed[k][4])
     curve: list[Evaluated] = []
     best = -math.inf
     plan = None
@@ -293,8 +296,8 @@ def _exhaustive(work: _Work, contexts, options_by_context, target: float | None)
                 if plan is None and target is not None and output.lower >= target:
                     plan = point
         position = scan
-        if all(row[4] <= best for row in listed[position:]):
-            break
+        if highest_after[position] <= best:
+            break  # nothing left can beat the best output found
     return plan, tuple(curve), (plan.capex if plan else None)
 
 
@@ -341,12 +344,9 @@ def _assemble(base: Context, zones, choices) -> Candidate:
         if context is not None:
             for i in zone.stations:
                 stations[i] = context.line.stations[i]
-            changes.extend(context.changes[len(base.changes):])
-            price = price + Price(capex=context.price.capex - base.price.capex,
-                                  engineering_h=context.price.engineering_h - base.price.engineering_h,
-                                  operators_per_shift=context.price.operators_per_shift - base.price.operators_per_shift,
-                                  lead_time_weeks=context.price.lead_time_weeks,
-                                  downtime_h=context.price.downtime_h - base.price.downtime_h)
+            for change in context.changes[len(base.changes):]:  # the zone's rebalance
+                changes.append(change)
+                price = price + change.price(base.line)
         for i, option in zip(zone.stations, chosen):
             options[i] = option
     line = base.line if all(s is t for s, t in zip(stations, base.line.stations)) else \
