@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 
 from cyclecore.changes.base import Price, lever_price
 from cyclecore.model.plant import Plant
@@ -24,7 +25,7 @@ from cyclecore.plan.line_search import Evaluated, LineSearch
 MAX_ADDED_COPIES = 2  # per design
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DesignChoice:
     """One design in a mix: the curve point its copies run and how many copies are added."""
 
@@ -47,7 +48,8 @@ class DesignChoice:
     def deterministic_units_per_week(self) -> float:
         return (self.copies + self.added) * self.point.deterministic_units_per_week
 
-    def price(self) -> Price:
+    @cached_property
+    def cost(self) -> Price:
         """The changes in every copy, and the added copies."""
         line = self.search.line
         changes = self.point.candidate.price().times(self.copies + self.added)
@@ -55,8 +57,11 @@ class DesignChoice:
             changes = changes + lever_price(line, "line_duplicate", line.costs.line_duplicate, self.added)
         return changes
 
+    def price(self) -> Price:
+        return self.cost
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Mix:
     """One choice per design."""
 
@@ -70,11 +75,15 @@ class Mix:
     def added_lines(self) -> int:
         return sum(c.added for c in self.choices)
 
-    def price(self) -> Price:
+    @cached_property
+    def cost(self) -> Price:
         total = Price()
         for choice in self.choices:
-            total = total + choice.price()
+            total = total + choice.cost
         return total
+
+    def price(self) -> Price:
+        return self.cost
 
 
 def plant_mixes(plant: Plant, searches: dict[str, LineSearch], max_added: int = MAX_ADDED_COPIES):
