@@ -27,10 +27,10 @@ _API = {
     "sequence": ("cyclecore.changes.programs", "sequence"),
     "split_station": ("cyclecore.changes.programs", "split_station"),
     "rebalance": ("cyclecore.changes.rebalance", "rebalance"),
-    "optimize": ("cyclecore.plan.optimize", "optimize"),
+    "optimize": ("cyclecore.plan.optimizer", "optimize"),
     "Plan": ("cyclecore.plan.result", "Plan"),
     "Levers": ("cyclecore.plan.levers", "Levers"),
-    "TargetNotReached": ("cyclecore.plan.optimize", "TargetNotReached"),
+    "TargetNotReached": ("cyclecore.plan.optimizer", "TargetNotReached"),
 }
 
 __all__ = sorted(_API) + ["__version__"]

@@ -279,7 +279,7 @@ def optimize(
 
     from cyclecore.files.line_file import check_writable, write_all_or_nothing
     from cyclecore.plan.executors import executor_for
-    from cyclecore.plan.optimize import TargetNotReached, optimize as run
+    from cyclecore.plan.optimizer import TargetNotReached, optimize as run
     from cyclecore.plan.result import curve_csv, plan_json
 
     loaded = _load_subject(subject, example)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "optimize": "cyclecore.plan.optimize",
-    "TargetNotReached": "cyclecore.plan.optimize",
+    "optimize": "cyclecore.plan.optimizer",
+    "TargetNotReached": "cyclecore.plan.optimizer",
     "Plan": "cyclecore.plan.result",
     "apply_plan": "cyclecore.plan.result",
     "Levers": "cyclecore.plan.levers",

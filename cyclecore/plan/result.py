@@ -267,7 +267,12 @@ def apply_plan(data: dict, subject: Line | Plant) -> Line | Plant:
         where = f"designs[{i}]"
         name = design.get("name") if isinstance(design, dict) else None
         if name not in lines:
-            raise ValueError(f"plan: {where}.name: got {name!r}, expected one of {', '.join(lines)}")
+            made_for = f"{data.get('kind')} {data.get('subject', name)!r}"
+            if isinstance(design, dict) and "fingerprint" in design:
+                made_for += f" (line {name!r}, fingerprint {design['fingerprint']!r})"
+            here = ", ".join(f"{n!r} (fingerprint {fingerprint(line)!r})" for n, line in lines.items())
+            raise ValueError(f"plan: {where}: made for {made_for}, not for this {data.get('kind')}, whose "
+                             f"line designs are {here}; run `cyclecore optimize` on this one")
         line = lines[name]
         if design.get("fingerprint") != fingerprint(line):
             raise ValueError(f"plan: {where}: made for another version of line {line.name!r} "
