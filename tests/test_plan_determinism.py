@@ -57,3 +57,29 @@ def test_another_seed_is_another_measurement_of_the_same_line():
                                seed=8, levers=SMALL)
     assert one["today_deterministic_products_per_week"] == other.today_deterministic_products_per_week
     assert one["today_products_per_week"] != other.today_products_per_week
+
+
+def test_the_command_line_gives_the_same_plan_on_a_dask_scheduler_as_on_one_core(dask_client, tmp_path):
+    from typer.testing import CliRunner
+
+    from cyclecore.cli import app
+
+    address = dask_client.scheduler.address
+    common = ["optimize", "--example", "tutorial", "--target", "10000", "--weeks", "0.2", "--replications", "4",
+              "--seed", "7", "--json"]
+    one_core = CliRunner().invoke(app, common)
+    on_dask = CliRunner().invoke(app, common + ["--scheduler", address])
+    assert one_core.exit_code == 0, one_core.output
+    assert on_dask.exit_code == 0, on_dask.output
+    assert json.loads(on_dask.stdout) == json.loads(one_core.stdout)
+
+
+def test_a_scheduler_nobody_answers_at_is_a_clear_error():
+    from typer.testing import CliRunner
+
+    from cyclecore.cli import app
+
+    result = CliRunner().invoke(app, ["optimize", "--example", "tutorial", "--target", "10000",
+                                      "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "scheduler" in result.output and "Traceback" not in result.output
