@@ -10,6 +10,7 @@ import pytest
 from cyclecore.analysis.deterministic import analyze
 from cyclecore.model.line import Line
 from cyclecore.linesim import simulate_serial
+from cyclecore.linesim.random_streams import station_key
 from cyclecore.analysis.simulation import line_arrays, simulate
 from line_fixtures import valid_line
 
@@ -28,7 +29,8 @@ def test_simulate_is_simulate_serial_on_the_lines_arrays_scaled_by_the_calendar(
     hours_per_week = 2 * 8.0 * 5
     by_hand = simulate_serial(
         cycle_s=[s.cycle_s for s in analysis.stations], buffer_places=[1], mtbf_s=[5 * 3600.0, np.inf],
-        mttr_s=[600.0, 0.0], hours=hours_per_week, replications=3, seed=4, warmup_hours=0.1 * hours_per_week)
+        mttr_s=[600.0, 0.0], hours=hours_per_week, replications=3, seed=4, warmup_hours=0.1 * hours_per_week,
+        station_keys=[station_key("S1"), station_key("S2")])  # a line's streams are keyed by station name
     assert result.serial.replication_units == by_hand.replication_units
     assert result.units_per_week == pytest.approx(by_hand.throughput_per_hour * hours_per_week)
     lo, hi = result.ci99_units_per_week

@@ -21,6 +21,7 @@ from cyclecore.arguments import CONFIDENCE, PROGRESS, REPLICATIONS, SEED, TARGET
 from cyclecore.model.line import Line
 from cyclecore.model.plant import Plant
 from cyclecore.linesim import SerialLineResult, simulate_serial
+from cyclecore.linesim.random_streams import station_key
 from cyclecore.results import Result, lookup
 
 ONE_REPLICATION = "a single replication has no confidence interval"
@@ -126,6 +127,8 @@ def line_arrays(line: Line, analysis=None) -> dict:
         bypass_after_s=np.array(after),
         bypass_cycle_s=np.array([s.manual_bypass.cycle_time_s if s.manual_bypass else np.nan for s in stations]),
         bypass_operators=np.array([s.manual_bypass.operators if s.manual_bypass else 0.0 for s in stations]),
+        # random streams keyed by station name: a change at one station leaves the others' luck as it was
+        station_keys=np.array([station_key(s.name) for s in stations], dtype=np.int64),
     )
 
 

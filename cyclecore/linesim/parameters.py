@@ -36,6 +36,7 @@ class SerialLineSpec:
     busy_clock: bool
     uptime_params: np.ndarray    # (n, 3) kernel parameters of the time to failure
     repair_params: np.ndarray    # (n, 3) kernel parameters of the repair time
+    station_keys: np.ndarray     # (n,) int, each station's random-stream key (position, or a hash of its name)
 
     @property
     def stations(self) -> int:
@@ -48,7 +49,7 @@ class SerialLineSpec:
 
 def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential", processing="deterministic",
                failure_clock="busy", parallel=None, bypass_after_s=None, bypass_cycle_s=None,
-               bypass_operators=None, weibull_shape=1.5, lognormal_sigma=0.5) -> SerialLineSpec:
+               bypass_operators=None, weibull_shape=1.5, lognormal_sigma=0.5, station_keys=None) -> SerialLineSpec:
     """Check every parameter of :func:`cyclecore.linesim.simulate_serial` and build the arrays."""
     cycle = Array(nonempty=True, above=0, unit="s").check(cycle_s, "cycle_s")
     n = len(cycle)
@@ -96,6 +97,15 @@ def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential"
             refuse(f"bypass_operators[{i}]", operators[i], "a finite number >= 0")
     manual = np.where(np.isfinite(after), manual, cycle)
     operators = np.where(np.isfinite(after), operators, 0.0)
+    keys = (np.arange(n, dtype=np.int64) if station_keys is None else
+            Array(shape=(n,), integer=True, at_least=0, what="a stream key >= 0 (an integer)").check(
+                station_keys, "station_keys"))
+    seen: set[int] = set()
+    for i, key in enumerate(keys.tolist()):
+        if key in seen:
+            refuse(f"station_keys[{i}]", key, "a key no other station has (stations with one key would share "
+                   "their random streams)")
+        seen.add(key)
 
     return SerialLineSpec(
         cycle_s=cycle,
@@ -111,4 +121,5 @@ def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential"
         busy_clock=failure_clock == "busy",
         uptime_params=distribution_parameters(kind, mtbf, cycle, weibull_shape, lognormal_sigma),
         repair_params=distribution_parameters(kind, mttr, cycle, weibull_shape, lognormal_sigma),
+        station_keys=keys,
     )

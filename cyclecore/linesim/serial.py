@@ -30,7 +30,7 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
                     failures="exponential", processing="deterministic", failure_clock="busy",
                     warmup_hours=None, parallel=None, bypass_after_s=None, bypass_cycle_s=None,
                     bypass_operators=None, planned_downtime=0.0, weibull_shape=1.5, lognormal_sigma=0.5,
-                    kernel="auto", executor=None, progress=None) -> SerialLineResult:
+                    kernel="auto", executor=None, progress=None, station_keys=None) -> SerialLineResult:
     """Simulate a serial line with finite buffers, failures and manual bypass.
 
     Stations (n) in flow order, unlimited supply in front, unlimited demand behind.
@@ -54,6 +54,9 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
       (NaN/None = no bypass).
     - planned_downtime: share of calendar time the whole line stands still (state frozen).
     - kernel: 'auto' (max-plus when it is exact, else the event loop) | 'max-plus' | 'event-loop'.
+    - station_keys (n,): each station's random-stream key, distinct integers >= 0 (default: its
+      position). Pass :func:`~cyclecore.linesim.random_streams.station_key` of each station's name
+      and a changed, added or removed station leaves every other station's draws as they were.
     - executor: anything with ``map`` (e.g. ``ThreadPoolExecutor``) to spread replications;
       results are identical whichever runs them. progress: ``progress(done, total)`` after each
       replication.
@@ -63,7 +66,7 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
     spec = build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, failures=failures, processing=processing,
                       failure_clock=failure_clock, parallel=parallel, bypass_after_s=bypass_after_s,
                       bypass_cycle_s=bypass_cycle_s, bypass_operators=bypass_operators,
-                      weibull_shape=weibull_shape, lognormal_sigma=lognormal_sigma)
+                      weibull_shape=weibull_shape, lognormal_sigma=lognormal_sigma, station_keys=station_keys)
     if warmup_hours is None:
         warmup_hours = 0.1 * hours
     chosen = _choose_kernel(spec, kernel)
@@ -90,8 +93,8 @@ def _choose_kernel(spec: SerialLineSpec, kernel: str) -> str:
 
 
 def _replication(spec: SerialLineSpec, kernel: str, seed: int, t0: float, t1: float, replication: int):
-    """One independent replication; its random streams depend only on (seed, replication)."""
-    states = station_streams(seed, replication, spec.stations)
+    """One independent replication; its random streams depend only on (seed, replication, station keys)."""
+    states = station_streams(seed, replication, spec.stations, spec.station_keys)
     timeline = new_timeline(spec.stations, spec.buffer_places, t0, t1)
     if kernel == "max-plus":
         units, parts = run_max_plus(spec.cycle_s, spec.buffer_places, spec.processing, spec.failures,

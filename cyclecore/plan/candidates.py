@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from cyclecore.changes.base import Change, Price
+from cyclecore.linesim.random_streams import station_key
 from cyclecore.model.line import Line
 from cyclecore.plan.output import LineArrays
 from cyclecore.plan.stations import StationOption
@@ -86,6 +87,7 @@ def candidate_arrays(line: Line, options, buffers, repairs) -> LineArrays:
         bypass_after_s=tuple(b.after_min * 60.0 if b else math.nan for b in bypass),
         bypass_cycle_s=tuple(b.cycle_time_s if b else math.nan for b in bypass),
         bypass_operators=tuple(float(b.operators) if b else 0.0 for b in bypass),
+        station_keys=tuple(station_key(s.name) for s in stations),  # as `simulate` keys a line's streams
     )
 
 

@@ -38,6 +38,7 @@ class LineArrays:
     bypass_after_s: tuple[float, ...]
     bypass_cycle_s: tuple[float, ...]
     bypass_operators: tuple[float, ...]
+    station_keys: tuple[int, ...] | None = None  # random-stream key per station (by name); None: by position
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def simulate_arrays(arrays: LineArrays, calendar, simulation: Simulation) -> Out
         mtbf_s=np.array(arrays.mtbf_s), mttr_s=np.array(arrays.mttr_s),
         parallel=np.array(arrays.parallel, dtype=np.int64), bypass_after_s=np.array(arrays.bypass_after_s),
         bypass_cycle_s=np.array(arrays.bypass_cycle_s), bypass_operators=np.array(arrays.bypass_operators),
+        station_keys=None if arrays.station_keys is None else np.array(arrays.station_keys, dtype=np.int64),
         hours=window.hours, replications=simulation.replications, seed=simulation.seed,
         warmup_hours=window.warmup_hours, planned_downtime=window.planned_downtime)
     per_week = np.asarray(result.replication_throughput_per_hour) * window.hours_per_week
