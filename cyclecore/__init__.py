@@ -36,6 +36,11 @@ _API = {
 __all__ = sorted(_API) + ["__version__"]
 
 
+# Results draw their charts in notebooks: the report registers its views with cyclecore.results
+# (which may not import the report, a layer above it). Cheap: matplotlib loads when a chart is drawn.
+from cyclecore.report import notebook as _notebook  # noqa: E402,F401
+
+
 def __getattr__(name: str):
     try:
         module, attribute = _API[name]

@@ -20,7 +20,8 @@ Every result of a public function is a frozen dataclass that mixes in :class:`Re
   and lines of text; plain text in a file or pipe, coloured on a terminal). Each result builds
   its own text in ``__rich__``; the default is a table of its fields.
 - ``_repr_html_()`` shows it in a notebook: a simple HTML table of ``to_dict()``, every name
-  escaped.
+  escaped, or the view a higher layer registered for its type with :func:`register_html_view`
+  (the report draws the main results' charts; this module cannot import the report, a layer above).
 - ``result.station(name)``, ``.line(name)``, ``.robot(name)`` find by name through
   :func:`lookup`, which raises ``KeyError`` naming the known names for an unknown one.
 
@@ -93,7 +94,21 @@ class Result:
         return render(self)
 
     def _repr_html_(self) -> str:
+        view = _HTML_VIEWS.get(f"{type(self).__module__}.{type(self).__qualname__}")
+        if view is not None:
+            return view(self)
         return html_table(self.to_dict(), caption=type(self).__name__)
+
+
+# Notebook views by result type ("module.QualName" -> view(result) -> HTML). A name, not the class,
+# so the layer that registers a view (cyclecore.report) never makes this module import upwards.
+_HTML_VIEWS: dict[str, Any] = {}
+
+
+def register_html_view(result_type: str, view) -> None:
+    """Show results of ``result_type`` (``"module.QualName"``) in notebooks as ``view(result)``,
+    an HTML fragment, instead of the plain table. The view must escape every name it shows."""
+    _HTML_VIEWS[result_type] = view
 
 
 def lookup(items: Iterable, name, *, owner: str, kind: str, plural: str | None = None, key: str = "name"):

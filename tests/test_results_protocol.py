@@ -114,6 +114,7 @@ BUILDERS = {
     "optimize, target not reached": lambda line, plant, files: _not_reached(line),
     "sample_ptp": lambda line, plant, files: sample_ptp(np.zeros(6), np.full(6, 0.5), times=np.linspace(0, 2, 5),
                                                        **LIMITS),
+    "report chart": lambda line, plant, files: cyclecore.report.yamazumi(cyclecore.analyze(line, target=5000)),
 }
 
 
