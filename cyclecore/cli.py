@@ -51,6 +51,42 @@ def _emit_json(data) -> None:
 LineArg = Annotated[Optional[Path], typer.Argument(help="line file (.yaml or .json)", show_default=False)]
 ExampleOpt = Annotated[Optional[str], typer.Option("--example", "-e", help="a bundled example line instead of a file")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+# --- reports (issue 10): an HTML page with the tables and charts, written whole or not at all ---
+ReportOpt = Annotated[Optional[Path], typer.Option("--report", help="also write an HTML report with the "
+                                                                    "tables and charts here (.html)")]
+
+
+def _report_file(path: Optional[Path]) -> Optional[Path]:
+    """The report's file name, checked before any work is done."""
+    from cyclecore.files.line_file import check_writable
+
+    if path is None:
+        return None
+    try:
+        return check_writable(path, (".html", ".htm"))
+    except ValueError as error:
+        _fail(str(error))
+
+
+def _report_text(subject, **results) -> str:
+    """The report's HTML (cyclecore.report.report_html); a bad input exits 2."""
+    from cyclecore.report.build import report_html
+
+    try:
+        return report_html(subject, **results)
+    except (ValueError, LineFileError) as error:
+        _fail(str(error))
+    except KeyError as error:
+        _fail(str(error.args[0]))
+
+
+def _write_report(path: Optional[Path], subject, **results) -> None:
+    from cyclecore.files.line_file import write_all_or_nothing
+
+    if path is not None:
+        write_all_or_nothing({path: _report_text(subject, **results)})
+        typer.echo(f"report written to {path}", err=True)
+# --- end reports ---
 
 
 @app.command()
@@ -59,15 +95,18 @@ def analyze(
     example: ExampleOpt = None,
     target: Annotated[Optional[float], typer.Option(help="plant target in products/week (e.g. cars/week)", min=0.001)] = None,
     as_json: JsonOpt = False,
+    report_file: ReportOpt = None,
 ):
     """Cycle time per station, the bottleneck, and the gap to a target."""
     from cyclecore.analysis.deterministic import analyze as run
 
+    report_file = _report_file(report_file)
     loaded = _load(line, example)
     try:
         result = run(loaded, target=target)
     except ValueError as error:
         _fail(str(error))
+    _write_report(report_file, loaded, target=target, analysis=result)
     if as_json:
         _emit_json(result.to_dict())
     else:
@@ -85,6 +124,7 @@ def simulate(
     failure_clock: Annotated[str, typer.Option(help="busy (operation-dependent) or time (time-dependent)")] = "busy",
     confidence: Annotated[Optional[float], typer.Option(help="also give the interval at this level (e.g. 0.9)")] = None,
     as_json: JsonOpt = False,
+    report_file: ReportOpt = None,
 ):
     """Throughput with failures, buffers, blocking, starving and manual bypass (units/week with CI).
 
@@ -96,6 +136,7 @@ def simulate(
     from cyclecore.analysis.simulation import simulate_plant
     from cyclecore.model.plant import Plant
 
+    report_file = _report_file(report_file)
     loaded = _load_subject(line, example) if line is not None else _load(line, example)
     run = simulate_plant if isinstance(loaded, Plant) else run_line
     console = Console(stderr=True)
@@ -107,6 +148,7 @@ def simulate(
                          progress=lambda done, total: bar.update(task, completed=done, total=total))
         except ValueError as error:
             _fail(str(error))
+    _write_report(report_file, loaded, simulation=result)
     if as_json:
         _emit_json(result.to_dict())
     else:
@@ -272,6 +314,7 @@ def optimize(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the plan here (.json)")] = None,
     curve: Annotated[Optional[Path], typer.Option(help="write the capex-versus-output curve here (.csv)")] = None,
     as_json: JsonOpt = False,
+    report_file: ReportOpt = None,
 ):
     """The cheapest changes that lift a line or plant to a target, the capex curve and the verdict."""
     from rich.console import Console
@@ -286,6 +329,7 @@ def optimize(
     try:
         outputs = [check_writable(output, (".json",))] if output is not None else []
         outputs += [check_writable(curve, (".csv",))] if curve is not None else []
+        outputs += [check_writable(report_file, (".html", ".htm"))] if report_file is not None else []
         executor = executor_for(workers=workers, scheduler=scheduler)
     except (ValueError, ConnectionError, ImportError) as error:
         _fail(str(error))
@@ -306,6 +350,8 @@ def optimize(
         files[output] = plan_json(plan)
     if curve is not None:
         files[curve] = curve_csv(plan)
+    if report_file is not None:
+        files[report_file] = _report_text(loaded, plan=plan)
     write_all_or_nothing(files)  # every file or none
     if as_json:
         _emit_json(plan.to_dict())
@@ -342,6 +388,44 @@ def apply_plan(
     else:
         save_line(changed, output)
         typer.echo(f"changed line written to {output}")
+
+
+@app.command()
+def report(
+    subject: Annotated[Optional[Path], typer.Argument(metavar="LINE_OR_PLANT", help="line or plant file",
+                                                      show_default=False)] = None,
+    example: ExampleOpt = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="the report (.html): one file, opens offline")] = ...,
+    target: Annotated[Optional[float], typer.Option(help="plant target in products/week (default: the plan's)",
+                                                    min=0.001)] = None,
+    plan_file: Annotated[Optional[Path], typer.Option("--plan", metavar="PLAN",
+                                                      help="a plan written by `cyclecore optimize -o`")] = None,
+    simulate_lines: Annotated[bool, typer.Option("--simulate/--no-simulate",
+                                                 help="simulate with failures and buffers for the station states")] = True,
+    weeks: Annotated[float, typer.Option(help="simulated weeks per replication", min=0.0001)] = 1.0,
+    replications: Annotated[int, typer.Option(help="independent replications", min=2)] = 10,
+    seed: SeedOpt = 0,
+    png: Annotated[bool, typer.Option("--png", help="charts as PNG pictures instead of inline SVG")] = False,
+):
+    """An HTML report people look at: yamazumi, Gantt, robot paths, station states, the plan's curve."""
+    from cyclecore.files.line_file import check_writable, write_all_or_nothing
+    from cyclecore.plan.result import load_plan_file
+    from cyclecore.report.build import Simulate
+    from cyclecore.report.plan_file import plan_from_dict
+
+    try:
+        check_writable(output, (".html", ".htm"))
+    except ValueError as error:
+        _fail(str(error))
+    loaded = _load_subject(subject, example)
+    try:
+        plan = plan_from_dict(load_plan_file(plan_file), str(plan_file)) if plan_file is not None else None
+        settings = Simulate(weeks=weeks, replications=replications, seed=seed) if simulate_lines else None
+    except ValueError as error:
+        _fail(str(error))
+    text = _report_text(loaded, target=target, simulate=settings, plan=plan, format="png" if png else "svg")
+    write_all_or_nothing({output: text})
+    typer.echo(f"report written to {output} ({len(text.encode('utf-8')) / 1e6:.2f} MB)")
 
 
 @app.command()

@@ -30,7 +30,7 @@ from cyclecore.model.line import Line
 from cyclecore.model.plant import Plant
 from cyclecore.plan.result import Plan
 from cyclecore.report.chart import FORMAT
-from cyclecore.report.document import Section, heading, note, page, rich_html
+from cyclecore.report.document import Section, heading, note, page, rich_html, rows_table
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,31 @@ def _cycle_section(section_id: str, title: str, line: Line, analysis: Analysis, 
     why = "the bottleneck" if station == analysis.bottleneck else "the slowest station with robots"
     section.add(heading(f"Station {station} ({why})"))
     section.add(yamazumi(analysis, station=station, chart_id=ids("yamazumi-robots"), format=fmt).figure_html())
-    section.add(gantt(line, station, chart_id=ids("gantt"), format=fmt).figure_html())
+    timeline = gantt(line, station, chart_id=ids("gantt"), format=fmt)
+    section.add(timeline.figure_html())
     section.add(robot_paths(line, station, chart_id=ids("paths"), format=fmt).figure_html())
+    section.add(program_table(timeline.data))
     return section
+
+
+def program_table(schedule: dict) -> str:
+    """The robots' programs in the Gantt's timing: the numbers on the charts, with task names."""
+    rows = []
+    for robot in schedule["robots"]:
+        by_order: dict[int, dict] = {}
+        for segment in robot["segments"]:
+            if "order" in segment:
+                by_order.setdefault(segment["order"], {"task": segment["task"]})[segment["kind"]] = segment
+        for order, parts in sorted(by_order.items()):
+            waited = parts["wait"]["end_s"] - parts["wait"]["start_s"] if "wait" in parts else 0.0
+            rows.append((robot["robot"], order, parts["task"], f"{parts['move']['end_s']:.2f}", f"{waited:.2f}",
+                         f"{parts['process']['start_s']:.2f}",
+                         f"{parts['process']['end_s'] - parts['process']['start_s']:.2f}",
+                         f"{parts['logic']['end_s'] - parts['logic']['start_s']:.2f}", f"{parts['logic']['end_s']:.2f}"))
+    table = rows_table(f"station {schedule['station']}: robot programs in order (s from the start of the cycle)",
+                       ("robot", "#", "task", "arrives", "waits", "starts", "process", "logic", "done"), rows,
+                       numeric=("#", "arrives", "waits", "starts", "process", "logic", "done"))
+    return f"<details><summary>the robots' programs: task numbers and names</summary>{table}</details>"
 
 
 def _simulation_section(subject, designs, simulation, settings: Simulate | None, ids, fmt: str) -> Section | None:

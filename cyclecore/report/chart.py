@@ -148,17 +148,6 @@ def finish(figure, *, kind: str, chart_id: str, title: str, data: dict, fmt: str
     ``y0``/``x0`` (SVG coordinate of value 0) and ``y_per_unit``/``x_per_unit`` (SVG units per data
     unit, linear axes only), read from the drawn transform."""
     with style():
-        figure.canvas.draw()  # fixes the layout, so the transforms below are the drawn ones
-        if axes_scales:
-            height = figure.bbox.height
-            scales = {}
-            for name, axes in axes_scales.items():
-                (x0, y0), (x1, y1) = axes.transData.transform([(0.0, 0.0), (1.0, 1.0)])
-                scale = {"y0": float(height - y0), "y_per_unit": float(y1 - y0)}
-                if axes.get_xscale() == "linear":
-                    scale.update(x0=float(x0), x_per_unit=float(x1 - x0))
-                scales[name] = scale
-            data = {**data, "axes": scales}
         if fmt == "svg":
             buffer = io.StringIO()
             with _salted(chart_id):
@@ -168,6 +157,18 @@ def finish(figure, *, kind: str, chart_id: str, title: str, data: dict, fmt: str
             raw = io.BytesIO()
             figure.savefig(raw, format="png", dpi=PNG_DPI, metadata={"Software": None})
             image = "data:image/png;base64," + base64.b64encode(raw.getvalue()).decode("ascii")
+        if axes_scales:
+            # Read after saving: the layout engine places the axes anew for each renderer, so
+            # only the last draw's transforms are the ones in the picture.
+            height = figure.bbox.height
+            scales = {}
+            for name, axes in axes_scales.items():
+                (x0, y0), (x1, y1) = axes.transData.transform([(0.0, 0.0), (1.0, 1.0)])
+                scale = {"y0": float(height - y0), "y_per_unit": float(y1 - y0)}
+                if axes.get_xscale() == "linear":
+                    scale.update(x0=float(x0), x_per_unit=float(x1 - x0))
+                scales[name] = scale
+            data = {**data, "axes": scales}
     return Chart(kind=kind, id=chart_id, title=title, format=fmt, image=image, data=data)
 
 

@@ -129,6 +129,16 @@ def table_html(table) -> str:
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
+def rows_table(caption: str, headers: tuple[str, ...], rows: list[tuple], numeric: tuple[str, ...] = ()) -> str:
+    """Rows of values as an HTML table (numbers in the ``numeric`` columns right-aligned), escaped."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    cell = {h: '<td class="num">' if h in numeric else "<td>" for h in headers}
+    body = "".join("<tr>" + "".join(f"{cell[h]}{escape(v)}</td>" for h, v in zip(headers, row)) + "</tr>"
+                   for row in rows)
+    return (f'<div class="table-wrap"><table class="data"><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
 def _cell_text(cell) -> str:
     if cell is None:
         return ""
