@@ -39,7 +39,7 @@ SMALL_PLAN = cyclecore.Levers(options=False, rebalance=False, speed=False, robot
 
 # The escaping case: names that would run a script, load an image or change markup if unescaped.
 NAMES = {"station": 'S1 <script>window.__pwned=1</script>',
-         "robot": 'R"1\' & <b onmouseover="window.__pwned=3">bold</b>',
+         "robot": 'R"1\' & <b onmouseover="window.__pwned=3">bold</b> id="x"',  # not an attribute
          "task": 'a <img src=x onerror="window.__pwned=2"> & "b"',
          "line": 'line <i>&amp;</i> "quoted"'}
 
@@ -72,6 +72,7 @@ def _cases(folder: Path) -> dict:
         "module-plant": (["--example", "module-plant", "--target", "10000", *SHORT],
                          LINE_CHARTS * 2 + SIMULATION * 2),
         "named": ([str(named), *SHORT], LINE_CHARTS + SIMULATION),
+        "tutorial-png": (["--example", "tutorial", "--png", "--no-simulate"], LINE_CHARTS),
     }
 
 
@@ -120,12 +121,14 @@ class Opened:
             route.abort()
 
     def charts(self) -> list[dict]:
+        """Every chart: its figures, drawn size, and how much is drawn (SVG elements, or whether a
+        PNG decoded to pixels)."""
         return self.page.evaluate("""() => [...document.querySelectorAll('figure.chart')].map(f => {
             const svg = f.querySelector('svg'), img = f.querySelector('img');
             const box = (svg || img).getBoundingClientRect();
             return {id: f.id, kind: f.dataset.kind, data: JSON.parse(f.dataset.chart),
                     width: box.width, height: box.height,
-                    drawn: svg ? svg.querySelectorAll('path, use, text').length : 0,
+                    drawn: svg ? svg.querySelectorAll('path, use, text').length : (img.naturalWidth > 0 ? 1000 : 0),
                     caption: f.querySelector('figcaption').textContent};
         })""")
 
@@ -133,7 +136,7 @@ class Opened:
         self.context.close()
 
 
-@pytest.mark.parametrize("name", ["tutorial", "module-line", "body-shop", "module-plant", "named"])
+@pytest.mark.parametrize("name", ["tutorial", "module-line", "body-shop", "module-plant", "named", "tutorial-png"])
 def test_report_opens_offline_with_every_chart_drawn(browser, reports, name, tmp_path):
     path, expected = reports[name]
     opened = Opened(browser, path)

@@ -247,7 +247,7 @@ def test_a_plan_file_reads_back_as_the_same_plan(plan):
 def _named_line():
     """The escaping case: station, robot and task names with markup, quotes and ampersands."""
     data = valid_line()
-    station, robot, task = ('S1 <script>window.__pwned=1</script>', 'R"1\' & <b>bold</b>',
+    station, robot, task = ('S1 <script>window.__pwned=1</script>', 'R"1\' & <b>bold</b> id="x"',
                             'a <img src=x onerror="window.__pwned=2"> & "b"')
     data["stations"][0]["name"] = station
     data["stations"][0]["robots"][0]["name"] = robot

@@ -152,7 +152,7 @@ def finish(figure, *, kind: str, chart_id: str, title: str, data: dict, fmt: str
             buffer = io.StringIO()
             with _salted(chart_id):
                 figure.savefig(buffer, format="svg", metadata=_NO_METADATA)
-            image = _inline_svg(buffer.getvalue(), chart_id)
+            image = _inline_svg(buffer.getvalue(), chart_id, title)
         else:
             raw = io.BytesIO()
             figure.savefig(raw, format="png", dpi=PNG_DPI, metadata={"Software": None})
@@ -178,11 +178,11 @@ def _salted(chart_id: str):
     return matplotlib.rc_context({"svg.hashsalt": f"cyclecore-{chart_id}"})
 
 
-_ID = re.compile(r' id="([^"]*)"')
+_ID = re.compile(r'(<[a-zA-Z][^<>]*?) id="([^"]*)"')  # inside a tag: text content is never touched
 _REFERENCE = re.compile(r'(?:url\(#|href="#)([^)"]+)')
 
 
-def _inline_svg(svg: str, chart_id: str) -> str:
+def _inline_svg(svg: str, chart_id: str, title: str) -> str:
     """matplotlib's SVG document as an element for an HTML page.
 
     The XML declaration and DOCTYPE go; matplotlib's own ids (``figure_1``, ``axes_1``, ...) are
@@ -193,9 +193,9 @@ def _inline_svg(svg: str, chart_id: str) -> str:
     prefix = chart_id + "-"
 
     def keep(match: re.Match) -> str:
-        name = match.group(1)
-        return match.group(0) if name in referenced or name.startswith(prefix) else ""
+        name = match.group(2)
+        return match.group(0) if name in referenced or name.startswith(prefix) else match.group(1)
 
     svg = _ID.sub(keep, svg)
-    svg = re.sub(r"\n\s*", "\n", svg)  # indentation is a fifth of matplotlib's SVG
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(chart_id, quote=True)}" ', 1)
+    svg = re.sub(r">\s*\n\s*<", ">\n<", svg)  # indentation between tags is a fifth of matplotlib's SVG
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(title, quote=True)}" ', 1)
