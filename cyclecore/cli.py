@@ -428,6 +428,85 @@ def report(
     typer.echo(f"report written to {output} ({len(text.encode('utf-8')) / 1e6:.2f} MB)")
 
 
+# --- the ramp (issue 9) -------------------------------------------------------------------------
+@app.command(name="ramp")
+def ramp_command(
+    subject: Annotated[Optional[Path], typer.Argument(metavar="LINE_OR_PLANT", help="line or plant file",
+                                                      show_default=False)] = None,
+    example: ExampleOpt = None,
+    plan: Annotated[Path, typer.Option("--plan", help="a plan written by `cyclecore optimize -o` (with an "
+                                                      "optional \"ramp\" section: learning, order weeks)")] = ...,
+    weeks: Annotated[int, typer.Option(help="weeks to ramp, 0 … N-1")] = 52,
+    order_week: Annotated[Optional[list[str]], typer.Option(
+        "--order-week", help="CHANGE=W: order a change in week W (default 0); CHANGE is a change's name, "
+                             "or its station, kind or line for all of theirs; repeat for more")] = None,
+    shifts: Annotated[Optional[str], typer.Option(help="shift plan: '3x5' (shifts a day x days a week) or "
+                                                       "'0:3x5,30:2x5' (from week 30 on: 2 shifts)")] = None,
+    target: Annotated[Optional[float], typer.Option(help="products/week to reach (default: the plan's target)")] = None,
+    pool: Annotated[Optional[float], typer.Option(help="operators available in week 0 (default: no limit)")] = None,
+    hires: Annotated[float, typer.Option(help="operators hired each week")] = 0.0,
+    crew: Annotated[float, typer.Option(help="each line's base crew per shift, besides manual stations and the "
+                                             "changes' operators")] = 0.0,
+    simulate_weeks: Annotated[bool, typer.Option("--simulate", help="also simulate every week (slower)")] = False,
+    replications: Annotated[int, typer.Option(help="with --simulate: replications per week")] = 10,
+    confidence: Annotated[float, typer.Option(help="with --simulate: the interval's level")] = 0.9,
+    scenarios: Annotated[int, typer.Option(help="uncertainty scenarios (lead-time slips, learning) for "
+                                                "P10/P50/P90")] = 0,
+    seed: SeedOpt = 0,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="write the weekly rows here (.csv)")] = None,
+    as_json: JsonOpt = False,
+):
+    """Week-by-week output while a plan's changes land: learning, downtime, shifts and labour."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from cyclecore.files.line_file import check_writable, write_all_or_nothing
+    from cyclecore.plan.result import load_plan_file
+    from cyclecore.ramp.labour import Labour
+    from cyclecore.ramp.result import ramp_csv
+    from cyclecore.ramp.run import ramp as run
+
+    loaded = _load_subject(subject, example)
+    selections = []
+    for text in order_week or []:
+        change, sep, week = text.rpartition("=")
+        try:
+            value = float(week)
+        except ValueError:
+            value = None
+        if not sep or not change or value is None:
+            _fail(f"--order-week {text!r}: expected CHANGE=WEEK, e.g. --order-week add_robots@ST20=4")
+        if not value >= 0 or value == float("inf"):
+            _fail(f"--order-week {text!r}: got week {week}, expected a week >= 0")
+        selections.append((change, value))
+    try:
+        outputs = {check_writable(csv_file, (".csv",)): None} if csv_file is not None else {}
+        data = load_plan_file(plan)
+        labour = Labour(pool=pool, hires_per_week=hires, crew_per_shift=crew)
+    except ValueError as error:
+        _fail(str(error).replace("labour.pool", "--pool").replace("labour.hires_per_week", "--hires")
+              .replace("labour.crew_per_shift", "--crew"))
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True,
+                  disable=not console.is_terminal or not (simulate_weeks or scenarios)) as bar:
+        task = bar.add_task("ramping", total=None)
+        try:
+            result = run(loaded, data, weeks=weeks, order_weeks=selections, shifts=shifts, labour=labour,
+                         target=target, simulate=simulate_weeks, replications=replications, seed=seed,
+                         confidence=confidence, scenarios=scenarios,
+                         progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except (ValueError, LineFileError) as error:
+            _fail(str(error))
+    if outputs:
+        write_all_or_nothing({path: ramp_csv(result) for path in outputs})
+    if as_json:
+        _emit_json(result.to_dict())
+    else:
+        typer.echo(str(result))
+        for path in outputs:
+            typer.echo(f"written: {path}")
+
+
 @app.command()
 def examples():
     """List the bundled example lines."""
