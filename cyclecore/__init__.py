@@ -31,6 +31,9 @@ _API = {
     "Plan": ("cyclecore.plan.result", "Plan"),
     "Levers": ("cyclecore.plan.levers", "Levers"),
     "TargetNotReached": ("cyclecore.plan.optimizer", "TargetNotReached"),
+    "ramp": ("cyclecore.ramp.run", "ramp"),  # the package cyclecore.ramp is callable too: same function
+    "Ramp": ("cyclecore.ramp.capacity", "Ramp"),
+    "RampResult": ("cyclecore.ramp.result", "RampResult"),
 }
 
 __all__ = sorted(_API) + ["__version__"]

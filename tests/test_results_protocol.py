@@ -71,6 +71,7 @@ def plant():
 # Every public function that returns a result, on the bundled examples or small synthetic inputs
 # (small time limits, few replications). A result type missing here fails
 # test_every_result_type_is_exercised.
+RAMP_CHANGES = [{"kind": "repair_programme", "station": "ST20"}, {"kind": "add_buffer", "station": "ST10", "places": 1}]
 SMALL_PLAN = cyclecore.Levers(resequence=False, robots=False, rebalance=False, max_buffer_places=1, added_lines=1)
 
 
@@ -115,6 +116,10 @@ BUILDERS = {
     "sample_ptp": lambda line, plant, files: sample_ptp(np.zeros(6), np.full(6, 0.5), times=np.linspace(0, 2, 5),
                                                        **LIMITS),
     "report chart": lambda line, plant, files: cyclecore.report.yamazumi(cyclecore.analyze(line, target=5000)),
+    "ramp": lambda line, plant, files: cyclecore.ramp(
+        line, RAMP_CHANGES, weeks=3, target=5000, simulate=True, replications=2, scenarios=3),
+    "Ramp.capacity": lambda line, plant, files: cyclecore.Ramp(line, RAMP_CHANGES).capacity(
+        landed=["repair_programme@ST20"], maturity={"repair_programme@ST20": 0.5}),
 }
 
 
