@@ -120,6 +120,8 @@ BUILDERS = {
         line, RAMP_CHANGES, weeks=3, target=5000, simulate=True, replications=2, scenarios=3),
     "Ramp.capacity": lambda line, plant, files: cyclecore.Ramp(line, RAMP_CHANGES).capacity(
         landed=["repair_programme@ST20"], maturity={"repair_programme@ST20": 0.5}),
+    "Ramp.simulated_week": lambda line, plant, files: cyclecore.Ramp(line, RAMP_CHANGES).simulated_week(
+        8, replications=2),
 }
 
 

@@ -175,7 +175,7 @@ class Ramp:
             self._designs.append(entry)
         self._by_name = {c.name: g for g, c in enumerate(self.changes)}
         self._nominal = self.schedule()
-        self._copy_seeds: dict[int, list[int]] = {}
+        self._simulators: dict = {}
 
     # ------------------------------------------------------------------------------ resolving
     def _learning(self, from_plan, from_argument) -> tuple[Learning, ...]:
@@ -246,6 +246,29 @@ class Ramp:
     def week(self, week: int):
         """Week ``week`` (0 = the first) of the ramp's schedule: a :class:`~cyclecore.ramp.result.RampWeek`."""
         return self._nominal.row(_week_number(week))
+
+    def simulated_week(self, week: int, replications: int = 10, seed: int = 0, confidence: float = 0.9):
+        """Week ``week`` of the ramp's schedule simulated (:mod:`cyclecore.ramp.simulated`): a
+        :class:`~cyclecore.ramp.result.SimulatedWeek` with every replication's products. Simulated
+        lines are remembered per (replications, seed), so weeks whose state does not change are free."""
+        from cyclecore.arguments import SEED
+        from cyclecore.linesim.confidence import mean_interval
+        from cyclecore.ramp.horizon import RAMP_CONFIDENCE, RAMP_REPLICATIONS
+        from cyclecore.ramp.result import SimulatedWeek
+        from cyclecore.ramp.simulated import WeekSimulator
+
+        week = _week_number(week)
+        replications = RAMP_REPLICATIONS.check(replications, "replications")
+        seed = SEED.check(seed, "seed")
+        confidence = RAMP_CONFIDENCE.check(confidence, "confidence")
+        simulator = self._simulators.get((replications, seed))
+        if simulator is None:
+            simulator = self._simulators[(replications, seed)] = WeekSimulator(self, replications, seed, confidence)
+        products = simulator.replications_of(self._nominal, week)
+        lo, hi = mean_interval(products, confidence)
+        return SimulatedWeek(week=week, products_per_week=float(np.mean(products)), low_products_per_week=lo,
+                             high_products_per_week=hi, confidence=confidence, replications=replications, seed=seed,
+                             replication_products_per_week=tuple(float(x) for x in products))
 
     # ------------------------------------------------------------------------------ capacity
     def capacity(self, landed=None, maturity=None, shifts=None):

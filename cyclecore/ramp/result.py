@@ -133,6 +133,22 @@ class RampWeek(Result):
         return self.shifts_staffed < self.shifts_planned
 
 
+@dataclass(frozen=True)
+class SimulatedWeek(Result):
+    """A week of the ramp simulated: mean products, the ``confidence`` interval, and each
+    replication's products (the plant's sum of its copies, same seeds every week: common random
+    numbers, so two weeks or two plans compare replication by replication)."""
+
+    week: int
+    products_per_week: float
+    low_products_per_week: float
+    high_products_per_week: float
+    confidence: float
+    replications: int
+    seed: int
+    replication_products_per_week: tuple[float, ...]
+
+
 # the CSV's columns: every plain field of a week
 CSV_COLUMNS = tuple(f.name for f in dataclasses.fields(RampWeek))
 

@@ -73,6 +73,12 @@ class WeekSimulator:
 
     def week(self, schedule, week: int) -> tuple[float, float, float]:
         """Products in ``week`` of ``schedule``: mean and the ``confidence`` interval."""
+        products = self.replications_of(schedule, week)
+        lo, hi = mean_interval(products, self.confidence)
+        return float(np.mean(products)), float(lo), float(hi)
+
+    def replications_of(self, schedule, week: int) -> np.ndarray:
+        """Products in ``week`` of ``schedule`` in each replication (the plant's sum of its copies)."""
         ramp = self.ramp
         figures = schedule.figures(week)
         pattern = figures.pattern
@@ -103,6 +109,4 @@ class WeekSimulator:
                 for k in range(d.added):
                     totals += self._run(new, calendar, copy_seed(self.seed, first_new + k))
             first_new += d.added
-        products = totals * figures.staffing.share / ramp.units_per_product
-        lo, hi = mean_interval(products, self.confidence)
-        return float(np.mean(products)), float(lo), float(hi)
+        return totals * figures.staffing.share / ramp.units_per_product

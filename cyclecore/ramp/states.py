@@ -166,7 +166,9 @@ class DesignStates:
         cycles = [self._cycle(line, s) for s in stations]
         mtbf = np.array([s.reliability.mtbf_s if s.reliability else math.inf for s in stations])
         mttr = np.array([s.reliability.mttr_s if s.reliability else 0.0 for s in stations])
-        availability = np.where(np.isfinite(mtbf), mtbf / (mtbf + mttr), 1.0)
+        fails = np.isfinite(mtbf)
+        availability = np.ones(len(stations))
+        availability[fails] = mtbf[fails] / (mtbf[fails] + mttr[fails])
         bypass = [s.manual_bypass for s in stations]
         return LineState(
             stations=self.names,
