@@ -405,6 +405,12 @@ def report(
     weeks: Annotated[float, typer.Option(help="simulated weeks per replication", min=0.0001)] = 1.0,
     replications: Annotated[int, typer.Option(help="independent replications", min=2)] = 10,
     seed: SeedOpt = 0,
+    ramp_weeks: Annotated[Optional[int], typer.Option(
+        "--ramp", metavar="WEEKS", min=1, help="with --plan: also ramp the plan over WEEKS weeks (changes ordered "
+                                               "in week 0, the lines' shifts, no labour limit; `cyclecore ramp "
+                                               "--report` for every ramp option)")] = None,
+    scenarios: Annotated[int, typer.Option(help="with --ramp: uncertainty scenarios for the P10-P90 band",
+                                           min=0)] = 0,
     png: Annotated[bool, typer.Option("--png", help="charts as PNG pictures instead of inline SVG")] = False,
 ):
     """An HTML report people look at: yamazumi, Gantt, robot paths, station states, the plan's curve."""
@@ -417,13 +423,22 @@ def report(
         check_writable(output, (".html", ".htm"))
     except ValueError as error:
         _fail(str(error))
+    if ramp_weeks is not None and plan_file is None:
+        _fail("--ramp needs --plan PLAN: the plan whose changes the ramp lands")
     loaded = _load_subject(subject, example)
+    ramped = None
     try:
-        plan = plan_from_dict(load_plan_file(plan_file), str(plan_file)) if plan_file is not None else None
+        data = load_plan_file(plan_file) if plan_file is not None else None
+        plan = plan_from_dict(data, str(plan_file)) if data is not None else None
         settings = Simulate(weeks=weeks, replications=replications, seed=seed) if simulate_lines else None
-    except ValueError as error:
+        if ramp_weeks is not None:
+            from cyclecore.ramp.run import ramp as run_ramp
+
+            ramped = run_ramp(loaded, data, weeks=ramp_weeks, target=target, scenarios=scenarios, seed=seed)
+    except (ValueError, LineFileError) as error:
         _fail(str(error))
-    text = _report_text(loaded, target=target, simulate=settings, plan=plan, format="png" if png else "svg")
+    text = _report_text(loaded, target=target, simulate=settings, plan=plan, ramp=ramped,
+                        format="png" if png else "svg")
     write_all_or_nothing({output: text})
     typer.echo(f"report written to {output} ({len(text.encode('utf-8')) / 1e6:.2f} MB)")
 
@@ -455,6 +470,7 @@ def ramp_command(
     seed: SeedOpt = 0,
     csv_file: Annotated[Optional[Path], typer.Option("--csv", help="write the weekly rows here (.csv)")] = None,
     as_json: JsonOpt = False,
+    report_file: ReportOpt = None,
 ):
     """Week-by-week output while a plan's changes land: learning, downtime, shifts and labour."""
     from rich.console import Console
@@ -466,6 +482,7 @@ def ramp_command(
     from cyclecore.ramp.result import ramp_csv
     from cyclecore.ramp.run import ramp as run
 
+    report_file = _report_file(report_file)
     loaded = _load_subject(subject, example)
     selections = []
     for text in order_week or []:
@@ -497,13 +514,22 @@ def ramp_command(
                          progress=lambda done, total: bar.update(task, completed=done, total=total))
         except (ValueError, LineFileError) as error:
             _fail(str(error))
-    if outputs:
-        write_all_or_nothing({path: ramp_csv(result) for path in outputs})
+    files = {path: ramp_csv(result) for path in outputs}
+    if report_file is not None:
+        from cyclecore.report.plan_file import plan_from_dict
+
+        try:
+            planned = plan_from_dict(data, str(plan))
+        except ValueError as error:
+            _fail(str(error))
+        files[report_file] = _report_text(loaded, plan=planned, ramp=result, target=target)
+    if files:
+        write_all_or_nothing(files)  # every file or none
     if as_json:
         _emit_json(result.to_dict())
     else:
         typer.echo(str(result))
-        for path in outputs:
+        for path in files:
             typer.echo(f"written: {path}")
 
 

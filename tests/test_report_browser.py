@@ -33,6 +33,7 @@ runner = CliRunner()
 SHORT = ["--weeks", "0.2", "--replications", "3"]  # station states need a simulation, not a long one
 LINE_CHARTS = ["yamazumi", "yamazumi", "gantt", "robot_paths"]
 SIMULATION = ["station_states", "buffer_levels"]
+RAMP_WEEKS, RAMP_SCENARIOS = 26, 20
 SMALL_PLAN = cyclecore.Levers(options=False, rebalance=False, speed=False, robots=False, duplicate_station=False,
                               max_buffer_places=1, repair_programme=False, added_lines=1)
 
@@ -65,8 +66,9 @@ def _cases(folder: Path) -> dict:
     plan_file.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
     named = _named_line_file(folder)
     return {
-        "tutorial": (["--example", "tutorial", "--plan", str(plan_file), *SHORT],
-                     LINE_CHARTS + SIMULATION + ["capex_curve", "yamazumi", "robot_paths", "gantt"]),
+        "tutorial": (["--example", "tutorial", "--plan", str(plan_file), "--ramp", str(RAMP_WEEKS),
+                      "--scenarios", str(RAMP_SCENARIOS), *SHORT],
+                     LINE_CHARTS + SIMULATION + ["capex_curve", "yamazumi", "robot_paths", "gantt", "ramp_s_curve"]),
         "module-line": (["--example", "module-line", "--target", "10000", *SHORT], LINE_CHARTS + SIMULATION),
         "body-shop": (["--example", "body-shop", "--target", "6500"], LINE_CHARTS + SIMULATION),  # as a newcomer runs it
         "module-plant": (["--example", "module-plant", "--target", "10000", *SHORT],
@@ -189,6 +191,28 @@ def test_yamazumi_bars_drawn_in_the_browser_are_the_analysis_figures(browser, re
         top = min(b["top"] for b in bar.values())
         assert (zero - top) / per_second == pytest.approx(station.cycle_s, abs=1e-4), station.name
     assert (zero - drawn["takt"]) / per_second == pytest.approx(analysis.takt_s, abs=1e-4)
+
+
+def test_ramp_s_curve_points_drawn_in_the_browser_are_the_ramp_table(browser, reports):
+    plan = json.loads((reports["tutorial"][0].parent / "tutorial-plan.json").read_text(encoding="utf-8"))
+    ramp = cyclecore.ramp(cyclecore.load_example("tutorial"), plan, weeks=RAMP_WEEKS, scenarios=RAMP_SCENARIOS)
+    opened = Opened(browser, reports["tutorial"][0])
+    try:
+        (chart,) = [c for c in opened.charts() if c["kind"] == "ramp_s_curve"]
+        points = opened.page.evaluate("""(id) => Object.fromEntries(['weekly', 'cumulative'].map(line =>
+            [line, [...document.getElementById(`${id}-${line}`).querySelectorAll('use')].map(
+                u => [parseFloat(u.getAttribute('x')), parseFloat(u.getAttribute('y'))])]))""", chart["id"])
+    finally:
+        opened.close()
+    scales = chart["data"]["axes"]
+    for line, figure in (("weekly", "expected_products_per_week"), ("cumulative", "cumulative_products")):
+        scale = scales[line]
+        drawn = [((x - scale["x0"]) / scale["x_per_unit"], (scale["y0"] - y) / scale["y_per_unit"])
+                 for x, y in points[line]]
+        assert len(drawn) == len(ramp.rows)
+        for (week, value), row in zip(drawn, ramp.rows):
+            assert week == pytest.approx(row.week, abs=1e-4)
+            assert value == pytest.approx(getattr(row, figure), rel=1e-5, abs=0.01), (line, row.week)
 
 
 def test_body_shop_report_is_small_and_opens_fast(browser, reports):

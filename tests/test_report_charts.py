@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 import cyclecore
 from cyclecore.cli import app
 from cyclecore.files.line_file import line_from_dict
-from cyclecore.report import (Simulate, buffer_levels, capex_curve, gantt, plan_from_dict, report_html, robot_paths,
-                              station_schedule, station_states, yamazumi)
+from cyclecore.report import (Simulate, buffer_levels, capex_curve, gantt, plan_from_dict, ramp_s_curve, report_html,
+                              robot_paths, station_schedule, station_states, yamazumi)
 
 runner = CliRunner()
 SMALL_PLAN = cyclecore.Levers(options=False, rebalance=False, speed=False, robots=False, duplicate_station=False,
@@ -241,6 +241,27 @@ def test_a_plan_file_reads_back_as_the_same_plan(plan):
         plan_from_dict(broken)
 
 
+def test_ramp_s_curve_carries_the_ramp_rows(tutorial, plan):
+    ramp = cyclecore.ramp(tutorial, plan, weeks=12, scenarios=10, seed=3)
+    chart = ramp_s_curve(ramp)
+    rows = chart.data["rows"]
+    assert [r["week"] for r in rows] == [w.week for w in ramp.rows]
+    for drawn, week in zip(rows, ramp.rows):
+        assert (drawn["expected_products_per_week"], drawn["cumulative_products"], drawn["capacity_products_per_week"],
+                drawn["landed"]) == (week.expected_products_per_week, week.cumulative_products,
+                                     week.capacity_products_per_week, list(week.landed))
+        assert (drawn["p10_products_per_week"], drawn["p90_products_per_week"]) == \
+            (week.p10_products_per_week, week.p90_products_per_week)
+    assert chart.data["target_products_per_week"] == ramp.target_products_per_week
+    landed = [w.week for w in ramp.rows if w.landed]
+    assert landed and all(f'id="ramp-landed-{w}"' in chart.image for w in landed)
+    for gid in ("ramp-weekly", "ramp-cumulative", "ramp-band", "ramp-target"):
+        assert f'id="{gid}"' in chart.image
+    plain = cyclecore.ramp(tutorial, plan, weeks=6)  # no scenarios: no band
+    assert 'id="ramp-band"' not in ramp_s_curve(plain).image
+    assert "p10_products_per_week" not in ramp_s_curve(plain).data["rows"][0]
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -316,6 +337,8 @@ def test_results_show_their_charts_in_notebooks(tutorial, plan):
     assert [f["kind"] for f in _figures(analysis._repr_html_())] == ["yamazumi"]
     assert [f["kind"] for f in _figures(simulation._repr_html_())] == ["station_states", "buffer_levels"]
     assert [f["kind"] for f in _figures(plan._repr_html_())] == ["capex_curve"]
+    ramp = cyclecore.ramp(tutorial, plan, weeks=4)
+    assert [f["kind"] for f in _figures(ramp._repr_html_())] == ["ramp_s_curve"]
     assert "<table>" in analysis._repr_html_()  # the figures as a table, as for every result
     first, second = _figures(analysis._repr_html_())[0]["id"], _figures(analysis._repr_html_())[0]["id"]
     assert first != second  # notebook outputs share one page
@@ -325,8 +348,10 @@ def test_results_show_their_charts_in_notebooks(tutorial, plan):
 
 
 def _no_traceback(result):
+    """Exit code 2 with a message: cyclecore's own ("error: ...") or the option parser's."""
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.output.startswith("error:"), result.output
+    assert "Traceback" not in result.output, result.output
+    assert result.output.startswith("error:") or "Invalid value" in result.output, result.output
 
 
 def test_report_command_writes_one_html_file(tmp_path):
@@ -348,6 +373,26 @@ def test_report_option_on_analyze_simulate_and_optimize(tmp_path):
         result = runner.invoke(app, [command[0], "--example", "tutorial", *command[1:], "--report", str(out)])
         assert result.exit_code == 0, result.output
         assert kinds <= {f["kind"] for f in _figures(out.read_text(encoding="utf-8"))}, command[0]
+
+
+def test_report_option_on_ramp_and_ramp_option_on_report(tmp_path, plan):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
+    out, csv = tmp_path / "ramp.html", tmp_path / "ramp.csv"
+    result = runner.invoke(app, ["ramp", "--example", "tutorial", "--plan", str(plan_file), "--weeks", "8",
+                                 "--csv", str(csv), "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    kinds = [f["kind"] for f in _figures(out.read_text(encoding="utf-8"))]
+    assert "capex_curve" in kinds and kinds[-1] == "ramp_s_curve" and csv.exists()
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--example", "tutorial", "--plan", str(plan_file), "--ramp", "8",
+                                 "--scenarios", "5", "--no-simulate", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (curve,) = [f["data"] for f in _figures(out.read_text(encoding="utf-8")) if f["kind"] == "ramp_s_curve"]
+    expected = cyclecore.ramp(cyclecore.load_example("tutorial"), json.loads(plan_file.read_text()), weeks=8,
+                              scenarios=5)
+    assert [r["expected_products_per_week"] for r in curve["rows"]] == \
+        [w.expected_products_per_week for w in expected.rows]
 
 
 def test_report_from_a_plan_file_is_the_plans_report(tmp_path, tutorial, plan):
@@ -375,6 +420,8 @@ def test_report_refuses_bad_input_with_exit_code_2_and_writes_nothing(tmp_path, 
         "an unknown example": ["report", "--example", "nope", "-o", str(out)],
         "a missing line file": ["report", str(tmp_path / "none.yaml"), "-o", str(out)],
         "analyze --report, bad name": ["analyze", "--example", "tutorial", "--report", str(tmp_path / "r.txt")],
+        "a ramp without a plan": ["report", "--example", "tutorial", "--ramp", "10", "-o", str(out)],
+        "a ramp of no weeks": ["report", "--example", "tutorial", "--plan", str(other), "--ramp", "0", "-o", str(out)],
     }
     for why, arguments in cases.items():
         result = runner.invoke(app, arguments)

@@ -29,6 +29,7 @@ from cyclecore.arguments import REPLICATIONS, SEED, TARGET, WEEKS, Instance, arg
 from cyclecore.model.line import Line
 from cyclecore.model.plant import Plant
 from cyclecore.plan.result import Plan
+from cyclecore.ramp.result import RampResult
 from cyclecore.report.chart import FORMAT
 from cyclecore.report.document import Section, heading, note, page, rich_html, rows_table
 
@@ -61,7 +62,8 @@ class _Ids:
 @arguments(subject=Instance((Line, Plant)), target=TARGET,
            analysis=Instance((Analysis, PlantAnalysis), optional=True),
            simulation=Instance((LineSimulation, PlantSimulation), optional=True),
-           simulate=Instance(Simulate, optional=True), plan=Instance(Plan, optional=True), format=FORMAT)
+           simulate=Instance(Simulate, optional=True), plan=Instance(Plan, optional=True),
+           ramp=Instance(RampResult, optional=True), format=FORMAT)
 def report_html(subject: Line | Plant, *, target: float | None = None, analysis=None, simulation=None,
                 simulate: Simulate | None = None, plan: Plan | None = None, ramp=None, format: str = "svg") -> str:
     """The report on a line or plant as one self-contained HTML page (a string).

@@ -47,10 +47,17 @@ def plan_view(plan) -> str:
     return _with_table(plan, capex_curve(plan, chart_id=_chart_id("capex")))
 
 
+def ramp_view(ramp) -> str:
+    from cyclecore.report.ramp_curve import ramp_s_curve
+
+    return _with_table(ramp, ramp_s_curve(ramp, chart_id=_chart_id("ramp")))
+
+
 VIEWS = {
     "cyclecore.analysis.deterministic.Analysis": analysis_view,
     "cyclecore.analysis.simulation.LineSimulation": simulation_view,
     "cyclecore.plan.result.Plan": plan_view,
+    "cyclecore.ramp.result.RampResult": ramp_view,
 }
 
 for _name, _view in VIEWS.items():

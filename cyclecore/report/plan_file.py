@@ -14,7 +14,6 @@ from typing import Any
 
 from cyclecore.changes.base import change_from_dict
 from cyclecore.plan.result import CurvePoint, DesignPlan, LinePoint, Option, Plan, StationRow, Verdict
-from cyclecore.results import MISSING
 
 
 def plan_from_dict(data: dict, source: str = "plan") -> Plan:
@@ -70,9 +69,8 @@ def _build(cls, data, where: str, nested: dict | None = None, separator: str = "
         elif isinstance(value, list):
             value = tuple(value)
         values[spec.name] = value
-    unknown = sorted(set(data) - {f.name for f in dataclasses.fields(cls)} - {MISSING} - set(cls.dict_properties))
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)} for a {cls.__name__}")
+    # Other keys are other readers' sections (the ramp's "ramp": learning, order weeks) and
+    # "missing", the reasons for nulls: not part of the Plan value.
     return cls(**values)
 
 
