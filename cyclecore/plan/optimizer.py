@@ -136,12 +136,20 @@ def _verify(subject, plant: Plant, mix: Mix, simulation: Simulation) -> tuple[fl
     return result.ci_products_per_week
 
 
-def _option(mix: Mix | None, upp: int) -> Option | None:
+def _option(mix: Mix | None, upp: int, subject, plant: Plant) -> Option | None:
     if mix is None:
         return None
     price = mix.price()
     return Option(price.capex, price.lead_time_weeks, price.operators_per_shift, mix.units_per_week / upp,
-                  mix.added_lines)
+                  mix.added_lines, _first_year(subject, plant, mix))
+
+
+def _first_year(subject, plant: Plant, mix: Mix) -> float:
+    """Products of the first 52 weeks of the mix's deterministic ramp, every change ordered in week 0
+    (issue 9: the ramp-aware verdict; a new line's long lead time shows here)."""
+    from cyclecore.ramp.run import ramp
+
+    return ramp(subject, _plan_dict(subject, plant, mix), weeks=52).cumulative_products
 
 
 def _station_rows(name: str, search, point) -> list[StationRow]:
@@ -224,7 +232,7 @@ def _plan(subject, plant, target, simulation, mix: Mix, verified, reached, accel
         mean_products_per_week=sum(c.mean_units_per_week for c in mix.choices) / upp,
         deterministic_products_per_week=sum(c.deterministic_units_per_week for c in mix.choices) / upp,
         verified_products_per_week=verified,
-        verdict=Verdict(_option(accelerate, upp), _option(duplicate, upp), choice),
+        verdict=Verdict(_option(accelerate, upp, subject, plant), _option(duplicate, upp, subject, plant), choice),
         curve=tuple(CurvePoint(m.price().capex, m.units_per_week / upp,
                                sum(c.mean_units_per_week for c in m.choices) / upp,
                                sum(c.deterministic_units_per_week for c in m.choices) / upp,

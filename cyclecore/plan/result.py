@@ -94,13 +94,18 @@ class CurvePoint(Result):
 @dataclass(frozen=True)
 class Option(Result):
     """The best plan of one kind (accelerating only, or adding a line): capex, lead time (weeks),
-    operators added per shift, products/week."""
+    operators added per shift, products/week, and the products of its first 52 weeks as the ramp
+    sees them (every change ordered in week 0: lead times, installation downtime, learning;
+    :mod:`cyclecore.ramp`)."""
 
     capex: float
     lead_time_weeks: float
     operators_per_shift: float
     products_per_week: float
     added_lines: int
+    cumulative_products_52_weeks: float | None = None  # ramp (issue 9)
+
+    missing_reasons: ClassVar = {"cumulative_products_52_weeks": "not ramped"}
 
 
 @dataclass(frozen=True)
@@ -230,6 +235,12 @@ def _plan_text(plan: Plan):
         else:
             parts.append(f"{label}: capex {option.capex:,.0f} {money}, lead time {option.lead_time_weeks:g} weeks, "
                          f"{option.operators_per_shift:+.1f} operators/shift, {option.products_per_week:,.0f} products/week")
+    years = [(label, o.cumulative_products_52_weeks) for label, o in (("accelerate", v.accelerate),
+                                                                         ("duplicate", v.duplicate))
+             if o is not None and o.cumulative_products_52_weeks is not None]
+    if years:  # the ramp-aware verdict (issue 9): lead times, installation and learning decide the first year
+        parts.append("first 52 weeks (ramp, every change ordered now): "
+                     + ", ".join(f"{label} {total:,.0f} products" for label, total in years))
     parts.append(f"verdict: {v.choice}")
     methods = ", ".join(f"{d.name}: {d.method}" for d in plan.designs)
     parts.append(f"search: {methods}; {plan.station_evaluations} station evaluations, {plan.simulations} simulations; "
