@@ -296,12 +296,15 @@ def _ramp_text(result: RampResult):
                   title_justify="left")
     headers = ["week", "shifts", "landed", "capacity", "expected"]
     if simulated:
-        headers.append(f"simulated [{result.confidence:.0%} interval]")
+        headers.append(f"simulated [{result.confidence:.0%}]")
     if spread:
         headers.append("P10 / P50 / P90")
-    headers += ["operators/shift", "short", "cumulative", f"capex {money}"]
+    short = result.labour_pool is not None  # a shortfall needs a pool
+    capex_moves = len({row.cumulative_capex for row in result.rows}) > 1  # changes ordered later on
+    headers += ["crew/shift"] + (["short"] if short else []) + ["cumulative"] + ([f"capex {money}"] if capex_moves else [])
     for header in headers:
-        table.add_column(header, justify="left" if header in ("landed", "shifts") else "right", overflow="fold")
+        table.add_column(header, justify="left" if header in ("landed", "shifts") else "right", overflow="fold",
+                         min_width=30 if header == "landed" else None, no_wrap=header.startswith("simulated"))
     for row in result.rows:
         landed = _landed_text(row.landed)
         cells = [str(row.week), f"{row.shifts_per_day}x{row.days_per_week:g}", Text(landed),
@@ -312,8 +315,12 @@ def _ramp_text(result: RampResult):
         if spread:
             cells.append(f"{row.p10_products_per_week:,.0f} / {row.p50_products_per_week:,.0f} / "
                          f"{row.p90_products_per_week:,.0f}")
-        cells += [f"{row.operators_per_shift:.1f}", f"{row.operators_short:.1f}" if row.operators_short else "",
-                  f"{row.cumulative_products:,.0f}", f"{row.cumulative_capex:,.0f}"]
+        cells.append(f"{row.operators_per_shift:.1f}")
+        if short:
+            cells.append(f"{row.operators_short:.1f}" if row.operators_short else "")
+        cells.append(f"{row.cumulative_products:,.0f}")
+        if capex_moves:
+            cells.append(f"{row.cumulative_capex:,.0f}")
         table.add_row(*cells)
     parts.append(table)
     parts += summary_lines(result)
