@@ -25,8 +25,9 @@ def plan(tutorial):
 def test_the_accelerate_option_makes_what_its_ramp_makes_in_52_weeks(tutorial, plan):
     accelerate = plan.verdict.accelerate
     assert plan.verdict.choice.startswith("accelerate") and plan.capex == accelerate.capex  # the plan is it
-    assert accelerate.cumulative_products_52_weeks == pytest.approx(
-        cyclecore.ramp(tutorial, plan, weeks=52).cumulative_products, rel=1e-12)
+    ramped = cyclecore.ramp(tutorial, plan, weeks=52)
+    assert accelerate.cumulative_products_52_weeks == pytest.approx(ramped.cumulative_products, rel=1e-12)
+    assert ramped.capex == pytest.approx(plan.capex, rel=1e-12)  # every change priced as the plan prices it
 
 
 def test_a_new_line_adds_nothing_in_the_first_52_weeks(tutorial, plan):

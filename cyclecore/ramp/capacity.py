@@ -198,12 +198,8 @@ class Ramp:
             raise ValueError(f"shifts: the lines run different shift patterns ({shown}); give one shift plan for "
                              "the plant (e.g. '3x5')")
         plan = parse_shift_plan(shifts, first)
-        for design in designs:
-            for _, pattern in plan.patterns:
-                hours = pattern.shifts_per_day * design.line.calendar.hours_per_shift
-                if hours > 24 + 1e-9:
-                    raise ValueError(f"shifts: {pattern.shifts_per_day} shifts of {design.line.calendar.hours_per_shift:g} h "
-                                     f"on line {design.name!r} make {hours:g} h a day; expected at most 24 h")
+        for _, pattern in plan.patterns:
+            _fits_a_day(pattern, designs)
         return plan
 
     # ------------------------------------------------------------------------------ schedules
@@ -291,6 +287,7 @@ class Ramp:
                 refuse(f"maturity[{name!r}]", value, MATURITY)
             mats[g] = float(value)
         pattern = self.shifts.at(0) if shifts is None else parse_shift_plan(shifts, self.shifts.at(0)).at(0)
+        _fits_a_day(pattern, self._designs)
         lines, crew = [], 0.0
         for d in self._designs:
             local = frozenset(j for j, g in enumerate(d.ids) if g in chosen)
@@ -523,6 +520,16 @@ def _renamed(change: RampChange, name: str) -> RampChange:
     from dataclasses import replace
 
     return replace(change, name=name, labels=change.labels | {name})
+
+
+def _fits_a_day(pattern: Shifts, designs) -> None:
+    """``ValueError`` when ``pattern``'s shifts of a design's hours make more than 24 h a day."""
+    for design in designs:
+        hours_per_shift = design.line.calendar.hours_per_shift
+        hours = pattern.shifts_per_day * hours_per_shift
+        if hours > 24 + 1e-9:
+            raise ValueError(f"shifts: {pattern.shifts_per_day} shifts of {hours_per_shift:g} h on line "
+                             f"{design.name!r} make {hours:g} h a day; expected at most 24 h")
 
 
 def _week_number(week) -> int:
