@@ -51,7 +51,7 @@ SECONDS_PER_HOUR = 3600.0
 MATURITY = "a maturity in (0, 1]"
 
 
-class _Design:
+class RampLine:
     """One line design of the ramp: its states and what each of its changes does to them."""
 
     def __init__(self, index, design, ids, changes, learning, states: DesignStates):
@@ -65,7 +65,6 @@ class _Design:
         calendar = design.line.calendar
         self.hours_per_shift = calendar.hours_per_shift
         self.running = 1.0 - calendar.planned_downtime
-        self.pattern = Shifts(calendar.shifts_per_day, calendar.days_per_week)
         names = states.names
         self.touch = np.zeros((len(names), len(ids)), dtype=bool)
         for j, g in enumerate(ids):
@@ -123,6 +122,10 @@ class Ramp:
     :data:`~cyclecore.ramp.learning.DEFAULT_LEARNING`. target: products/week the summary judges
     (default: the plan's target).
 
+    Attributes: ``changes`` (:class:`~cyclecore.ramp.schedule.RampChange`, named), ``order_weeks``,
+    ``learning`` and ``landing_weeks`` (one per change), ``shifts``, ``labour``, ``lines`` (one
+    :class:`RampLine` per line design) and ``nominal``, the ramp's own :class:`Schedule`.
+
     Raises ``ValueError`` naming the argument or the plan's field on bad input."""
 
     def __init__(self, subject, changes, *, order_weeks=None, shifts=None, labour=None, learning=None,
@@ -162,19 +165,19 @@ class Ramp:
         self.order_weeks: tuple[float, ...] = order_weeks_of(self.changes, selections)
         self.shifts: ShiftPlan = self._shift_plan(given.designs, shifts)
 
-        self._designs = []
+        self.lines: list[RampLine] = []  # one per line design, plant order
         for index, (design, ids) in enumerate(zip(given.designs, per_design)):
             states = DesignStates(design.line, fingerprint(design.line), [self.changes[g].change for g in ids],
                                   [self.changes[g].where for g in ids],
                                   [self.changes[g].kind in LINE_LEVEL for g in ids])
             states.state(frozenset(range(len(ids))), strict=True)  # every change applies to its line
-            entry = _Design(index, design, ids, self.changes, self.learning, states)
+            entry = RampLine(index, design, ids, self.changes, self.learning, states)
             if design.added:
                 entry.duplicate = next(g for g, c in enumerate(self.changes)
                                        if c.design == design.name and c.kind == "line_duplicate")
-            self._designs.append(entry)
+            self.lines.append(entry)
         self._by_name = {c.name: g for g, c in enumerate(self.changes)}
-        self._nominal = self.schedule()
+        self.nominal = self.schedule()
         self._simulators: dict = {}
 
     # ------------------------------------------------------------------------------ resolving
@@ -237,11 +240,11 @@ class Ramp:
     @property
     def landing_weeks(self) -> tuple[int, ...]:
         """The week each change lands in the ramp's own schedule."""
-        return self._nominal.landing
+        return self.nominal.landing
 
     def week(self, week: int):
         """Week ``week`` (0 = the first) of the ramp's schedule: a :class:`~cyclecore.ramp.result.RampWeek`."""
-        return self._nominal.row(_week_number(week))
+        return self.nominal.row(_week_number(week))
 
     def simulated_week(self, week: int, replications: int = 10, seed: int = 0, confidence: float = 0.9):
         """Week ``week`` of the ramp's schedule simulated (:mod:`cyclecore.ramp.simulated`): a
@@ -260,7 +263,7 @@ class Ramp:
         simulator = self._simulators.get((replications, seed))
         if simulator is None:
             simulator = self._simulators[(replications, seed)] = WeekSimulator(self, replications, seed, confidence)
-        products = simulator.replications_of(self._nominal, week)
+        products = simulator.replications_of(self.nominal, week)
         lo, hi = mean_interval(products, confidence)
         return SimulatedWeek(week=week, products_per_week=float(np.mean(products)), low_products_per_week=lo,
                              high_products_per_week=hi, confidence=confidence, replications=replications, seed=seed,
@@ -287,9 +290,9 @@ class Ramp:
                 refuse(f"maturity[{name!r}]", value, MATURITY)
             mats[g] = float(value)
         pattern = self.shifts.at(0) if shifts is None else parse_shift_plan(shifts, self.shifts.at(0)).at(0)
-        _fits_a_day(pattern, self._designs)
+        _fits_a_day(pattern, self.lines)
         lines, crew = [], 0.0
-        for d in self._designs:
+        for d in self.lines:
             local = frozenset(j for j, g in enumerate(d.ids) if g in chosen)
             state = d.state(local)
             rate, slowest = d.rate(state, mats[list(d.ids)])
@@ -300,7 +303,7 @@ class Ramp:
                 full = d.full()
                 new_rate, _ = d.rate(full, np.full(len(d.ids), 1.0))
                 new_units = hours * SECONDS_PER_HOUR * new_rate * mats[d.duplicate]
-            crew_line = self._crew(d, state, local, copies_new)
+            crew_line = self.crew(d, state, local, copies_new)
             crew += crew_line
             lines.append(LineCapacity(
                 line=d.name, copies=d.copies, added_copies_running=copies_new,
@@ -332,7 +335,7 @@ class Ramp:
             chosen.add(g)
         return chosen
 
-    def _crew(self, d: _Design, state: LineState, local, copies_new: int) -> float:
+    def crew(self, d: RampLine, state: LineState, local, copies_new: int) -> float:
         """Operators per shift of design ``d``: its existing copies with the ``local`` changes
         landed, and ``copies_new`` added copies built with all of them."""
         base = self.labour.crew(d.name)
@@ -363,7 +366,7 @@ class Schedule:
         """Mean maturity of change ``g`` over ``week`` (1 before… it is only read once landed)."""
         return week_maturity(week - self.landing[g], self.starts[g], self.learning_weeks[g])
 
-    def lost_hours(self, d: _Design, week: int, drop: int = 0) -> float:
+    def lost_hours(self, d: RampLine, week: int, drop: int = 0) -> float:
         """Shift hours one existing copy of ``d`` loses to installation in ``week``."""
         memo = self._lost.setdefault((d.index, drop), [])
         if len(memo) <= week:
@@ -392,7 +395,7 @@ class Schedule:
         pattern = self._pattern(week, drop)
         lines = []
         crew = 0.0
-        for d in ramp._designs:
+        for d in ramp.lines:
             local = frozenset(j for j, g in enumerate(d.ids) if self.landing[g] <= week)
             state = d.state(local)
             mats = np.ones(len(d.ids))
@@ -410,7 +413,7 @@ class Schedule:
                 new_rate, _ = d.rate(full, np.ones(len(d.ids)))
                 units += copies_new * running_s * new_rate * self.maturity(d.duplicate, week)
                 capacity += copies_new * running_s * full.capacity_per_s
-            crew_line = ramp._crew(d, state, local, copies_new)
+            crew_line = ramp.crew(d, state, local, copies_new)
             crew += crew_line
             lines.append(LineWeek(d.name, d.copies + copies_new, len(state.applied), state.stations[slowest],
                                   units, capacity, lost * d.copies, crew_line))
@@ -538,4 +541,4 @@ def _week_number(week) -> int:
     return int(week)
 
 
-__all__ = ["Ramp", "Schedule", "WeekFigures", "LineWeek"]
+__all__ = ["Ramp", "RampLine", "Schedule", "WeekFigures", "LineWeek"]

@@ -33,7 +33,7 @@ def run(built, weeks: int, *, simulate=False, replications=10, seed=0, confidenc
         raise ValueError(f"ramp: got {got}, expected a cyclecore Ramp")
     if not isinstance(simulate, bool):
         refuse("simulate", simulate, "True or False")
-    schedule = built._nominal
+    schedule = built.nominal
     rows = [schedule.row(w) for w in range(weeks)]
     total = (weeks if simulate else 0) + scenarios
     done = 0

@@ -83,10 +83,10 @@ class WeekSimulator:
         figures = schedule.figures(week)
         pattern = figures.pattern
         totals = np.zeros(self.replications)
-        existing = sum(d.copies for d in ramp._designs)
+        existing = sum(d.copies for d in ramp.lines)
         first_new = existing
         copy = 0
-        for d in ramp._designs:
+        for d in ramp.lines:
             calendar = d.line.calendar.evolve(shifts_per_day=pattern.shifts_per_day,
                                               days_per_week=pattern.days_per_week)
             local = frozenset(j for j, g in enumerate(d.ids) if schedule.landing[g] <= week)
