@@ -186,11 +186,11 @@ class Ramp:
         overrides = list(from_plan)
         overrides += [(str(k), v, f"learning[{k!r}]") for k, v in mapping_items(from_argument, "learning")]
         for selector, value, where in overrides:
-            learning = learning_from(value, where)
             if selector in DEFAULT_LEARNING and not any(c.kind == selector for c in self.changes):
-                continue  # a kind this ramp does not use: nothing to change
+                learning_from(value, where, DEFAULT_LEARNING[selector])  # checked, though no change uses it
+                continue
             for g in select(self.changes, selector, where):
-                resolved[g] = learning
+                resolved[g] = learning_from(value, where, resolved[g])  # fields not given stay as they were
         return tuple(resolved)
 
     def _shift_plan(self, designs, shifts) -> ShiftPlan:

@@ -79,9 +79,10 @@ DEFAULT_LEARNING: dict[str, Learning] = {
 }
 
 
-def learning_from(value, where: str) -> Learning:
-    """A :class:`Learning` from a mapping ``{"start": …, "weeks": …}`` (``"applies_to"`` optional,
-    default availability) or a Learning; ``ValueError`` naming ``where`` and the field otherwise."""
+def learning_from(value, where: str, base: Learning | None = None) -> Learning:
+    """A :class:`Learning` from a mapping with any of ``"start"``, ``"weeks"``, ``"applies_to"``
+    (the others from ``base``: the change's default) or a Learning; ``ValueError`` naming
+    ``where`` and the field otherwise."""
     if isinstance(value, Learning):
         return value
     if not isinstance(value, Mapping):
@@ -89,11 +90,10 @@ def learning_from(value, where: str) -> Learning:
     unknown = sorted(set(value) - {"start", "weeks", "applies_to"})
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}; expected start, weeks, applies_to")
-    missing = [k for k in ("start", "weeks") if k not in value]
-    if missing:
-        raise ValueError(f"{where}: missing {', '.join(missing)}; expected both start (a share in (0, 1]) and "
-                         "weeks (a time constant >= 0)")
-    start = START.check(value["start"], f"{where}.start")
-    weeks = WEEKS.check(value["weeks"], f"{where}.weeks")
-    applies_to = Choice(APPLIES_TO).check(value.get("applies_to", "availability"), f"{where}.applies_to")
+    if base is None and not {"start", "weeks"} <= set(value):
+        raise ValueError(f"{where}: expected both start (a share in (0, 1]) and weeks (a time constant >= 0)")
+    start = START.check(value["start"], f"{where}.start") if "start" in value else base.start
+    weeks = WEEKS.check(value["weeks"], f"{where}.weeks") if "weeks" in value else base.weeks
+    applies_to = Choice(APPLIES_TO).check(value.get("applies_to", base.applies_to if base else "availability"),
+                                          f"{where}.applies_to")
     return Learning(start, weeks, applies_to)
