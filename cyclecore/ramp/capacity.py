@@ -370,7 +370,7 @@ class Schedule:
         """Shift hours one existing copy of ``d`` loses to installation in ``week``."""
         memo = self._lost.setdefault((d.index, drop), [])
         if len(memo) <= week:
-            horizon = week + 1
+            horizon = max(week + 1, 2 * len(memo), 64)  # ahead, so week-by-week questions stay linear
             installs = [0.0] * horizon
             for j, g in enumerate(d.ids):
                 if self.landing[g] < horizon:
