@@ -306,6 +306,9 @@ def cpsat_solver(time_limit: float, seed: int, *, deterministic: bool = True) ->
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # CP-SAT is deterministic only with a fixed worker count
     solver.parameters.random_seed = int(seed)
+    # Ctrl-C belongs to the user: CP-SAT would otherwise swallow it and end the solve as if its
+    # time were up, and a long plan search would carry on and write its files
+    solver.parameters.catch_sigint_signal = False
     if deterministic:
         solver.parameters.max_deterministic_time = float(time_limit)
         solver.parameters.max_time_in_seconds = WALL_CLOCK_CAP * float(time_limit)
