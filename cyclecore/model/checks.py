@@ -224,9 +224,9 @@ def _check_precedence(line: Line) -> list[Problem]:
             program = station.tasks_of(robot.name)
             position = {t.name: p for p, t in enumerate(program)}
             for task in program:
-                k = station.tasks.index(task)
                 for m, before in enumerate(task.after):
                     if before in position and position[before] > position[task.name]:
+                        k = _index_of(station, task)  # only for the message: finding it is linear
                         problems.append(Problem(f"stations[{i}].tasks[{k}].after[{m}]",
                                                 f"robot {robot.name}'s program does {task.name!r} before its "
                                                 f"predecessor {before!r}; expected program order to respect precedence",
@@ -243,8 +243,14 @@ def _check_reach(line: Line) -> list[Problem]:
             program = robot_program(line, station, robot)
             for task, ok in zip(program.tasks, program.reachable):
                 if not ok:
-                    k = station.tasks.index(task)
+                    k = _index_of(station, task)
                     problems.append(Problem(f"stations[{i}].tasks[{k}].pose",
                                             f"not reachable by robot {robot.name} ({robot.model}) within its joint "
                                             "limits; expected a target inside the work envelope", task.pose.xyz_m))
     return problems
+
+
+def _index_of(station, task) -> int:
+    """The position of ``task`` in its station: by identity first (cheap), else by value."""
+    same = next((k for k, t in enumerate(station.tasks) if t is task), None)
+    return station.tasks.index(task) if same is None else same

@@ -475,8 +475,8 @@ def _close_gap(work: _Work, start: Candidate, fronts, target: float, path: list)
         ranked = sorted(range(len(moves)), key=lambda k: (
             -(screened[k + 1].mean - screened[0].mean) / max(_capex(moves[k], place, repair) - base_capex, 1e-9), k))
         step = None
-        for k in ranked[:SCREENED_TRIES]:
-            measured = work.simulate([moves[k]])[0]
+        best_ranked = ranked[:SCREENED_TRIES]  # measured in one batch, taken in rank order
+        for k, measured in zip(best_ranked, work.simulate([moves[k] for k in best_ranked])):
             if measured.lower > output.lower:
                 step = (moves[k], measured)
                 break
