@@ -20,29 +20,12 @@ import pytest
 
 import cyclecore
 from cyclecore.plan.executors import DaskCluster, Executor, InProcess, ProcessPool, executor_for
+from executor_work import noisy_total, refuse_odd_keys, slow_first
 
 EXECUTORS = ["in-process", "process-pool", "dask"]
 
 
-# Work items. Module level, so the workers can import them by name.
-
-def noisy_total(item):
-    """A pure function of the item: its key, not the worker or the timing, seeds its random stream."""
-    key, draws = item
-    rng = np.random.default_rng(np.random.SeedSequence(entropy=2024, spawn_key=(key,)))
-    return float(rng.standard_normal(draws).sum()), int(rng.integers(0, 2**62))
-
-
-def refuse_odd_keys(key):
-    if key % 2:
-        raise ValueError(f"station S{key}: cycle time must be > 0 s")
-    return key
-
-
-def slow_first(key):
-    time.sleep(0.3 if key == 0 else 0.0)
-    return key
-
+# Work items live in executor_work.py, so the workers import them by a plain module name.
 
 ITEMS = [(key, 500 + 37 * key) for key in range(40)]
 
