@@ -28,6 +28,11 @@ def integer_scale(times: np.ndarray) -> float:
     return min(1e6, limit)
 
 
+# OR-Tools stops on a solution count; its clock limit is only a safety net this many times the
+# budget, so a busy machine changes how long a search takes, never what it finds
+CLOCK_CAP = 10.0
+
+
 def search_parameters(time_limit: float, solution_limit: int | None = None):
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC

@@ -7,19 +7,17 @@ Up to ``exact_up_to`` tasks the subset DP proves the optimum. Above that, three 
    double-bridge kicks) for a fixed number of kicks scaled from the time limit, so this stage
    is deterministic and machine-independent;
 3. OR-Tools guided local search warm-started from that route, with the matrix registered
-   natively, stopping after a number of solutions fixed by the time limit and the size, or at
-   the remaining time, whichever comes first; its route is kept only if strictly shorter.
+   natively, stopping after a number of solutions fixed by the time limit and the size; its
+   route is kept only if strictly shorter.
 
-Determinism: stages 1–2 depend only on the input and ``seed``; their budgets are counts, not
-clock time. Stage 3's solution count is sized to take about a third of the time limit on this
-project's 2-core reference machine, so the count ends it and the result is bit-for-bit
-repeatable; only on a machine several times slower can the clock stop it first (the result is
-then never worse than stage 2's, but may differ).
+Determinism: every stage stops on a count that depends only on the input, the time limit and
+``seed``, so the result is bit-for-bit repeatable on a busy or an idle machine. The counts are
+sized to take about the time limit on this project's 2-core reference machine; the clock is only
+a safety cap at ``CLOCK_CAP`` times the time limit (a machine that much slower could differ).
 """
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 
@@ -28,7 +26,7 @@ from cyclecore.sequencing.exact import MAX_EXACT_TASKS, solve_exact
 from cyclecore.sequencing.inputs import build_tour
 from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
 from cyclecore.sequencing.route import Route, route_cost
-from cyclecore.sequencing.routing import ortools_route
+from cyclecore.sequencing.routing import CLOCK_CAP, ortools_route
 
 # Kick budget: the iterated local search manages about 3.5e7 / m^2 kicks per second for m >= 30
 # tasks (at most ~45,000/s for small m) on this project's 2-core reference machine; the budget
@@ -70,7 +68,6 @@ def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
     Returns a :class:`Route` (order in node indices with 0 at both ends, cost in s). Raises
     ValueError on bad input or when every route found uses a forbidden arc.
     """
-    started = time.perf_counter()
     tour = build_tour(time_matrix, precedence, alternatives)
     if tour.n_tasks <= exact_up_to:
         return solve_exact(tour)
@@ -81,9 +78,8 @@ def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
     best_cost = route_cost(weights, best)
     method = "local-search"
 
-    remaining = time_limit - (time.perf_counter() - started)
-    if remaining > 0.01 and tour.n_tasks >= 2:
-        found = ortools_route(tour, best, remaining,
+    if tour.n_tasks >= 2:
+        found = ortools_route(tour, best, CLOCK_CAP * time_limit,
                               solution_limit=ortools_solutions(time_limit, tour.n_tasks))
         if found is not None:
             found = polish(tour, found)
