@@ -6,7 +6,7 @@ compiles Numba kernels or loads OR-Tools until a function that needs them is cal
 
 from __future__ import annotations
 
-import importlib
+from cyclecore._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -44,15 +44,4 @@ __all__ = sorted(_API) + ["__version__"]
 from cyclecore.report import notebook as _notebook  # noqa: E402,F401
 
 
-def __getattr__(name: str):
-    try:
-        module, attribute = _API[name]
-    except KeyError:
-        raise AttributeError(f"module 'cyclecore' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports('cyclecore', _API, globals())

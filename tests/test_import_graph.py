@@ -25,6 +25,7 @@ LAYERS = {
     "cyclecore._core": 0,
     "cyclecore.arguments": 0,
     "cyclecore.results": 0,
+    "cyclecore._lazy": 0,
     "cyclecore.linesim": 1,
     "cyclecore.sequencing": 1,
     "cyclecore.balancing": 1,

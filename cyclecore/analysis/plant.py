@@ -1,17 +1,5 @@
-"""Plant figures: several line designs making the same unit, each design built as identical copies.
-
-The seed facts have three identical battery-module lines and a fourth line of a new design that
-makes about as much as the other three together; a car needs four modules. A plant file lists
-the line files, one entry per *design*::
-
-    name: module-plant
-    description: three gen-1 lines and one gen-2 line   # optional
-    lines:
-      - {name: gen-1, file: ../module-line/line.yaml}   # name is optional (default: the line's name)
-      - {name: gen-2, file: line.yaml}                  # paths are relative to the plant file
-
-How many copies of a design run is that line file's own ``identical_lines`` (the only place the
-count lives), and every line must have the same ``units_per_product``: a plant makes one unit.
+"""Plant figures: line designs making the same unit, each design built as identical copies
+(:mod:`cyclecore.model.plant`; the file format is :mod:`cyclecore.files.plant_file`).
 
 Plant figures (per week, each design with its own calendar; "units" are what the lines make,
 "products" what the plant ships, products = units / units_per_product):

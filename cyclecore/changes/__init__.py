@@ -23,7 +23,7 @@ OR-Tools.
 
 from __future__ import annotations
 
-import importlib
+from cyclecore._lazy import lazy_exports
 
 # public name -> module
 _EXPORTS = {
@@ -53,15 +53,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'cyclecore.changes' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports('cyclecore.changes', _EXPORTS, globals())

@@ -27,10 +27,9 @@ import math
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
 from cyclecore.arguments import PATH, Instance, arguments
-from cyclecore.model.errors import LineFileError, Problem, format_path, problems_from_validation
+from cyclecore.model.errors import LineFileError, Problem, format_path
 from cyclecore.model.line import Line
 
 CSV_REQUIRED = ("name", "x", "y", "z", "rx", "ry", "rz", "process_time", "robot", "sequence")
@@ -57,16 +56,7 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
 @arguments(data=Instance(dict, what="a dict, as a line file reads"))
 def line_from_dict(data: dict, *, source: str = "<dict>", check_reach: bool = True) -> Line:
     """Validate an in-memory line description exactly as :func:`load_line` does a file."""
-    from cyclecore.model.checks import check_line
-
-    try:
-        line = Line.model_validate(data)
-    except ValidationError as error:
-        raise LineFileError(source, problems_from_validation(error)) from None
-    problems = check_line(line, check_reach=check_reach)
-    if problems:
-        raise LineFileError(source, problems)
-    return line
+    return Line.validated(data, source=source, check_reach=check_reach)
 
 
 @arguments(line=Instance(Line), path=PATH)

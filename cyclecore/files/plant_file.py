@@ -12,19 +12,7 @@ the line files, one entry per *design*::
 
 How many copies of a design run is that line file's own ``identical_lines`` (the only place the
 count lives), and every line must have the same ``units_per_product``: a plant makes one unit.
-
-Plant figures (per week, each design with its own calendar; "units" are what the lines make,
-"products" what the plant ships, products = units / units_per_product):
-
-- plant units/week = Σ over designs of copies × units/week of one copy (at 100 % availability);
-  the two availability estimates of :func:`cyclecore.analysis.deterministic.analyze` add up the same way.
-- share of a design = its copies × units/week ÷ plant units/week (at 100 % availability).
-- For a target T products/week the plant needs T × units_per_product units/week. The target is
-  split in proportion to the shares, so one copy of a design must make
-  T × units_per_product × share / copies units/week; its takt follows from its calendar.
-  Because the split is proportional, at 100 % availability either every design is short or none
-  is (the plant gap decides); the availability estimates then show which designs fall short of
-  their share first.
+The figures of a plant are :mod:`cyclecore.analysis.plant`.
 """
 
 from __future__ import annotations

@@ -355,14 +355,22 @@ class Line(_Value):
 
         Raises :class:`~cyclecore.model.errors.LineFileError` listing every problem, with the
         field paths a file would have (``stations[3].tasks[12].pose``)."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields if name in self.model_fields_set}
+        return Line.validated({**fields, **changes}, source=f"line {self.name!r} after a change",
+                              check_reach=check_reach)
+
+    @classmethod
+    def validated(cls, data: dict, *, source: str, check_reach: bool = True) -> "Line":
+        """A line from ``data`` (a file's mapping, or fields and values), through the schema and the
+        line checks; :class:`~cyclecore.model.errors.LineFileError` from ``source`` listing every
+        problem. Loading a file and changing a line both come through here."""
         from pydantic import ValidationError
 
         from cyclecore.model.checks import check_line
         from cyclecore.model.errors import LineFileError, problems_from_validation
 
-        source = f"line {self.name!r} after a change"
         try:
-            line = _Value.evolve(self, **changes)
+            line = cls.model_validate(data)
         except ValidationError as error:
             raise LineFileError(source, problems_from_validation(error)) from None
         problems = check_line(line, check_reach=check_reach)

@@ -9,7 +9,7 @@ where the work runs (in-process, processes, Dask) in :mod:`.executors`.
 
 from __future__ import annotations
 
-import importlib
+from cyclecore._lazy import lazy_exports
 
 _EXPORTS = {
     "optimize": "cyclecore.plan.optimizer",
@@ -22,15 +22,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'cyclecore.plan' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports('cyclecore.plan', _EXPORTS, globals())

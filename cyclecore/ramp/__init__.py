@@ -25,7 +25,7 @@ simulator builds ``cyclecore.Ramp(line_or_plant, plan)`` once and asks it week a
 
 from __future__ import annotations
 
-import importlib
+from cyclecore._lazy import lazy_exports
 import sys
 import types
 
@@ -45,18 +45,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'cyclecore.ramp' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports('cyclecore.ramp', _EXPORTS, globals())
 
 
 class _CallablePackage(types.ModuleType):

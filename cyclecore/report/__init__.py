@@ -23,7 +23,7 @@ Everything here is imported lazily: ``import cyclecore`` never loads matplotlib.
 
 from __future__ import annotations
 
-import importlib
+from cyclecore._lazy import lazy_exports
 
 _EXPORTS = {
     "Chart": "cyclecore.report.chart",
@@ -44,15 +44,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'cyclecore.report' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports('cyclecore.report', _EXPORTS, globals())
