@@ -129,3 +129,13 @@ def test_unreachable_target_under_a_budget_reports_the_best_reachable_output(opt
                            "-o", "plan.json", *MEASURE, cwd=tmp_path)
     assert_refused(result, "cannot be reached", "1,000", f"{today:,.0f} products/week")
     assert not (tmp_path / "plan.json").exists()
+
+
+@pytest.mark.parametrize("argument, value", [("--target", "nan"), ("--target", "inf"), ("--target", "1e308"),
+                                             ("--budget", "nan"), ("--confidence", "1.5"), ("--weeks", "inf"),
+                                             ("--replications", "1"), ("--workers", "0")])
+def test_non_finite_huge_or_out_of_range_values_are_refused_by_name(tmp_path, argument, value):
+    args = ["--target", value] if argument == "--target" else ["--target", "10000", argument, value]
+    result = cyclecore_cli("optimize", "--example", "tutorial", *args, "-o", "plan.json", cwd=tmp_path)
+    assert_refused(result, argument.lstrip("-"))
+    assert not (tmp_path / "plan.json").exists()

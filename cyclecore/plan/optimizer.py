@@ -30,7 +30,7 @@ class TargetNotReached(ValueError):
         self.plan = plan
 
 
-@arguments(target=Number(above=0, what="a positive number of products per week"),
+@arguments(target=Number(above=0, at_most=1e9, what="a positive number of products per week, at most 1e9"),
            budget=Number(at_least=0, optional=True, what="a capex of 0 or more (cost book currency)"),
            confidence=CONFIDENCE, weeks=WEEKS, replications=REPLICATIONS, seed=SEED,
            levers=Instance(Levers, optional=True), progress=Function(optional=True, what="a callable "
