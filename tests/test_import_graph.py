@@ -26,6 +26,7 @@ LAYERS = {
     "cyclecore.arguments": 0,
     "cyclecore.results": 0,
     "cyclecore._lazy": 0,
+    "cyclecore.limits": 0,
     "cyclecore.linesim": 1,
     "cyclecore.sequencing": 1,
     "cyclecore.balancing": 1,

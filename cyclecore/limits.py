@@ -1,0 +1,84 @@
+"""The ranges a real line can have, written down once with their reasons.
+
+Every number that enters cyclecore (a line file, a robot model, a public function's argument)
+is checked against one of these ranges at the boundary. A range is wide enough for any real
+automotive or electronics line, and narrow enough that the kernels finish in bounded time and
+memory and every result stays finite. A value outside is a user mistake: the message names the
+field and the range, never a traceback, a hang, NaN or inf later on.
+
+Work ceilings (``MAX_*_EVENTS``...) bound what one request may cost; a request estimated above
+its ceiling is refused before it starts, with a message suggesting a smaller value.
+
+Units are SI (s, m, rad) unless the name says otherwise. This module imports nothing of cyclecore.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A closed range ``[low, high]`` (``low_open`` excludes ``low``) with the reason for it."""
+
+    low: float
+    high: float
+    unit: str
+    reason: str
+    low_open: bool = False
+
+    def holds(self, value: float) -> bool:
+        if not math.isfinite(value):
+            return False
+        return (value > self.low if self.low_open else value >= self.low) and value <= self.high
+
+    def text(self) -> str:
+        """``"in (0, 86400] s"``: the form every message uses."""
+        bracket = "(" if self.low_open else "["
+        unit = f" {self.unit}" if self.unit else ""
+        return f"in {bracket}{self.low:g}, {self.high:g}]{unit}"
+
+
+# --- time ---------------------------------------------------------------------------------------
+DURATION_S = Limit(0.0, 86_400.0, "s", "a process, logic, index or cycle time of more than a day "
+                   "is no automated station's; longer values are unit mistakes (ms for s)")
+CYCLE_S = Limit(0.0, 86_400.0, "s", "as DURATION_S, but a cycle must take some time", low_open=True)
+MTBF_S = Limit(1.0, 3.2e9, "s", "at least a second between failures; at most a century (inf, where "
+               "allowed, means never fails)")
+MTTR_S = Limit(0.0, 2_592_000.0, "s", "a repair longer than 30 days is a rebuild, not a repair")
+HORIZON_S = Limit(0.0, 3.2e8, "s", "a simulated horizon beyond 10 years is no planning question",
+                  low_open=True)
+
+# --- space --------------------------------------------------------------------------------------
+POSITION_M = Limit(-100.0, 100.0, "m", "a pose or offset farther than 100 m from the robot base "
+                   "is out of any cell; mm entered as m is the usual mistake")
+LINK_LENGTH_M = Limit(0.0, 20.0, "m", "the largest industrial arms reach about 4 m; 20 m leaves "
+                      "room for gantries and tracks")
+JOINT_RANGE_RAD = Limit(-4 * math.pi, 4 * math.pi, "rad", "a revolute joint turns at most two "
+                        "turns either way (±720°); wider ranges make IK branch searches unbounded")
+
+# --- motion -------------------------------------------------------------------------------------
+JOINT_SPEED_RAD_S = Limit(1e-3, 100.0, "rad/s", "from a slow positioner to far above any arm's "
+                          "fastest axis (about 10 rad/s)", low_open=False)
+JOINT_ACCELERATION_RAD_S2 = Limit(1e-3, 1e4, "rad/s²", "an axis accelerating slower than this "
+                                  "never reaches speed within a cycle; faster is not physical")
+JOINT_JERK_RAD_S3 = Limit(1e-3, 1e7, "rad/s³", "jerk limits of real controllers lie within")
+TCP_SPEED_M_S = Limit(1e-4, 20.0, "m/s", "from a dispensing crawl to above any arm's TCP speed")
+
+# --- line ---------------------------------------------------------------------------------------
+BUFFER_PLACES = (0, 100_000)          # places: a buffer of more parts than a week's output is a store
+PARALLEL_COPIES = (1, 1_000)          # identical copies of one station
+TASKS_PER_LINE = (1, 1_000_000)       # loading is linear; this only bounds memory
+REPLICATIONS = (1, 100_000)           # independent simulation runs of one request
+
+# --- work ceilings ------------------------------------------------------------------------------
+MAX_SIMULATED_EVENTS = 2_000_000_000  # station-parts per request: about 20 s of the max-plus kernel
+MAX_PRODUCTS_PER_WEEK = 1e9            # a target above this is no line's
+
+# --- files --------------------------------------------------------------------------------------
+MAX_FILE_BYTES = 256 * 1024 * 1024    # a line, plant or program file; the largest real ones are MB
+MAX_NESTING = 64                      # JSON/YAML depth: a line file nests about 6 deep
+MAX_YAML_ALIASES = 10_000             # alias expansions: a billion-laughs file needs millions
+MAX_CSV_FIELD_BYTES = 64 * 1024       # one CSV cell: names and numbers are short
+MAX_INTEGER_DIGITS = 30               # a count or an id with more digits is no real value
