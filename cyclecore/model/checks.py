@@ -102,11 +102,20 @@ def _outside_limits(q: np.ndarray, model) -> str:
     return ", ".join(f"A{a + 1}" for a in bad)
 
 
+def _outside_limits_deg(q_deg, model) -> str:
+    """As :func:`_outside_limits` for six values in degrees, without arrays: called per task."""
+    bad = [f"A{a + 1}" for a, (q, lo, hi) in enumerate(zip(q_deg, model.joint_min_deg, model.joint_max_deg))
+           if q < lo - 1e-7 or q > hi + 1e-7]
+    return ", ".join(bad)
+
+
 def _check_task_references(line: Line) -> list[Problem]:
     problems = []
     station_of = {t.name: i for i, s in enumerate(line.stations) for t in s.tasks}
+    models = line.models  # once: the property merges two dicts
     for i, station in enumerate(line.stations):
         robots = {r.name for r in station.robots}
+        robot_of = {r.name: r for r in station.robots}
         for k, task in enumerate(station.tasks):
             where = f"stations[{i}].tasks[{k}]"
             if not station.robots:
@@ -123,11 +132,11 @@ def _check_task_references(line: Line) -> list[Problem]:
                 if allowed not in robots:
                     problems.append(Problem(f"{where}.robots[{m}]",
                                             f"unknown robot; expected one of {', '.join(sorted(robots))}", allowed))
-            if task.joints_deg is not None and task.robot in robots | {None} and robots:
-                robot = station.robot(task.robot) if task.robot else station.robots[0]
-                model = line.models.get(robot.model)
+            if task.joints_deg is not None and (task.robot is None or task.robot in robots):
+                robot = robot_of[task.robot] if task.robot else station.robots[0]
+                model = models.get(robot.model)
                 if model is not None:
-                    outside = _outside_limits(np.radians(task.joints_deg), model)
+                    outside = _outside_limits_deg(task.joints_deg, model)
                     if outside:
                         problems.append(Problem(f"{where}.joints_deg",
                                                 f"axis {outside} outside the joint limits of {robot.model}",
