@@ -8,7 +8,7 @@ E6AXIS/AXIS (A1..A6 deg), declared in the ``.dat`` (or the ``.src``) or written 
 ``BAS(#CP_PARAMS,v)``, ``$VEL.CP`` and LDAT ``VEL`` (m/s). Frames: ``$BASE``/``$TOOL`` set to a
 literal FRAME, BASE/TOOL numbers from FDAT or ``BAS(#BASE,n)`` (a number other than 0 whose
 BASE_DATA the program does not hold is reported and taken as the robot base). Only the first DEF
-(the main routine) is read; a call of a routine of the same file that moves the robot is refused
+(the main routine) is read, or the one named; a call of a routine of the same file that moves the robot is refused
 (calls are not inlined). The S bits' wrist flip (bit 2: A5 < 0) and the T bits (bit i: A(i+1) < 0)
 become joint ranges; S bits 0 and 1 depend on the arm's geometry and are not used.
 """
@@ -39,16 +39,12 @@ NEUTRAL = re.compile(r"^\s*(&|DEF\b|GLOBAL\s+DEF\b|DEFFCT|ENDFCT|END\b|EXT\b|EXT
                      r"BOOL\b|CHAR\b|INTERRUPT\b|GLOBAL\s+INTERRUPT\b|SIGNAL\b|\w+:\s*$)", re.I)
 
 
+_CODE = re.compile(r'^((?:[^;"]|"[^"]*")*)')
+
+
 def code_of(line: str) -> str:
     """A KRL line without its comment (``;`` outside strings) and surrounding blanks."""
-    out, quoted = [], False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        if ch == ";" and not quoted:
-            break
-        out.append(ch)
-    return "".join(out).strip()
+    return _CODE.match(line).group(1).strip()
 
 
 def aggregate(text: str, file, line: int) -> dict:
@@ -93,7 +89,7 @@ def _joint_ranges(values: dict) -> tuple:
     return tuple(ranges)
 
 
-def read_krl(path: Path, times: ProgramTimes) -> Program:
+def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Program:
     lines, encoding = read_lines(path)
     dat = next((p for p in path.parent.glob("*") if p.stem.lower() == path.stem.lower()
                 and p.suffix.lower() == ".dat"), None)
@@ -106,6 +102,11 @@ def read_krl(path: Path, times: ProgramTimes) -> Program:
     if not routines:
         fail(path, None, "a DEF routine (a KRL .src program)")
     main_start = routines[0]
+    if routine is not None:
+        named = [i for i in routines if re.match(rf"^(GLOBAL\s+)?DEF\s+{re.escape(routine)}\s*\(", codes[i], re.I)]
+        if not named:
+            fail(path, None, f"a routine DEF {routine}( ) in the file")
+        main_start = named[0]
     main_end = next((i for i in range(main_start + 1, len(codes)) if re.match(r"^END\b", codes[i], re.I)), None)
     if main_end is None:
         fail(path, main_start + 1, "END closing the routine DEF (the file is cut short)")
@@ -282,6 +283,8 @@ def _point(target: str, decls, assigned, dat, path, n):
         values = aggregate(target, path, n)
     else:
         name = target.upper()
+        if "[" in name and name not in decls:
+            fail(path, n, f"a declared or literal target; {target} is an array element chosen while the program runs")
         if name not in decls:
             if name in assigned:
                 fail(path, n, f"a declared or literal target; {target} is computed while the program runs")
@@ -291,6 +294,9 @@ def _point(target: str, decls, assigned, dat, path, n):
         kind, values, _, _ = decls[name]
         if kind in ("PDAT", "LDAT", "FDAT"):
             fail(path, n, f"a point; {target} is {kind} data")
+    for key in ("X", "Y", "Z", "A", "B", "C", "A1", "A2", "A3", "A4", "A5", "A6"):
+        if key in values and not isinstance(values[key], float):
+            fail(path, n, f"a number for {key} of {target}", values[key])
     if all(k in values for k in ("X", "Y", "Z")):
         return ("pose", values)
     if all(f"A{i}" in values for i in range(1, 7)):
@@ -315,7 +321,7 @@ def _motion(n, label, kind, target, via, state, approximation, process, logic, c
         via_xyz, via_rpy = pose_fields(state["base"] @ matrix([w["X"], w["Y"], w["Z"]],
                                                                [w.get("C", 0.0), w.get("B", 0.0), w.get("A", 0.0)]))
     tool_xyz, tool_rpy = pose_fields(state["tool"])
-    label = label if not label.startswith("{") else f"line {n}"
+    label = label if not label.startswith("{") else _literal_label(label)
     return Motion(n, label, kind, xyz, rpy, joints, via_xyz, via_rpy, f"tool {state['tool_name']}",
                   tool_xyz, tool_rpy, configuration, ranges,
                   state["ptp"] if kind == "ptp" else None, state["cp"] if kind != "ptp" else None,
@@ -406,3 +412,9 @@ def _setting(text, upper, state, decls, path, n) -> str | None:
             state[f"{frame}_name"] = number.group(2)
         return "frame"
     return None
+
+
+def _literal_label(text: str) -> str:
+    """A literal target's name: its values as written, compacted (stable when motions move)."""
+    inner = re.sub(r"^\{\s*(?:\w+\s*:)?\s*", "", text).rstrip("} ")
+    return re.sub(r"\s+", " ", inner)[:80]

@@ -39,15 +39,16 @@ def dialect_of(path: Path) -> str:
     return dialect
 
 
-def read_program(path, times: ProgramTimes | None = None) -> Program:
+def read_program(path, times: ProgramTimes | None = None, routine: str | None = None) -> Program:
     """Read a robot program; the dialect comes from the extension (``.src``, ``.mod``, ``.ls``).
+    ``routine``: the KRL DEF or RAPID PROC to read (default: the first DEF, PROC main).
 
     Raises :class:`~cyclecore.model.errors.LineFileError` naming the file and line for a program
     whose motions cannot be known (see :mod:`cyclecore.files.programs.program`)."""
     path = Path(path)
     if not path.is_file():
         fail(path, None, "an existing robot program file")
-    return READERS[dialect_of(path)](path, times or ProgramTimes())
+    return READERS[dialect_of(path)](path, times or ProgramTimes(), routine)
 
 
 def task_names(program: Program, robot: str) -> list[str]:

@@ -107,6 +107,7 @@ class Motion(Result):
         "ptp_speed": "a linear move, or no PTP speed programmed",
         "tcp_speed_m_s": "a PTP move, or no TCP speed programmed",
         "approximation": "the move stops exactly at its target",
+        "joint_ranges_deg": "the program's configuration does not bound this axis (or has no end here: inf)",
     }
 
 

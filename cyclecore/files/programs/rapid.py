@@ -156,7 +156,7 @@ def _frame(value, path, n):
         fail(path, n, "a pose [[x,y,z],[q1,q2,q3,q4]]")
 
 
-def read_rapid(path: Path, times: ProgramTimes) -> Program:
+def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> Program:
     lines, encoding = read_lines(path)
     statements, open_at = _statements(lines)
     if open_at:
@@ -170,7 +170,11 @@ def read_rapid(path: Path, times: ProgramTimes) -> Program:
     if not procs:
         fail(path, None, "a PROC (a RAPID module)")
     names = [re.match(r"^(?:LOCAL\s+)?PROC\s+(\w+)", s[2], re.I).group(1) for _, s in procs]
-    main = next((k for k, name in enumerate(names) if name.lower() == "main"), 0)
+    main = next((k for k, name in enumerate(names) if name.lower() == (routine or "main").lower()), None)
+    if main is None:
+        if routine is not None:
+            fail(path, None, f"a PROC {routine} in the module")
+        main = 0
     start = procs[main][0]
     end = next((i for i in range(start + 1, len(statements)) if re.match(r"^ENDPROC\b", statements[i][2], re.I)), None)
     if end is None:
@@ -216,7 +220,7 @@ def read_rapid(path: Path, times: ProgramTimes) -> Program:
                 motions[-1] = _add(motions[-1], *pending)
                 pending = [0.0, 0.0, []]
             target, via = points[-1], points[0] if kind == "circular" else None
-            label = args[count - 1] if not args[count - 1].startswith("[") else f"line {n}"
+            label = args[count - 1] if not args[count - 1].startswith("[") else _literal_label(args[count - 1])
             motions.append(_motion(n, label, kind, target, via, args[count + 2], tool,
                                    speed if kind != "ptp" else None,
                                    None if zone.lower() == "fine" else zone, pending))
@@ -369,3 +373,9 @@ def _motion(n, label, kind, target, via, tool_name, tool, speed, zone, pending) 
 def _add(motion, process, logic, calls):
     return dataclasses.replace(motion, process_s=motion.process_s + process, logic_s=motion.logic_s + logic,
                                calls=motion.calls + tuple(calls))
+
+
+def _literal_label(text: str) -> str:
+    """A literal target's name: its position (or joint values) as written (stable when motions move)."""
+    first = re.match(r"^\[\s*\[([^\]]*)\]", text)
+    return f"[{first.group(1).strip()}]" if first else re.sub(r"\s+", "", text)[:80]

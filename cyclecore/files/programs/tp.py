@@ -38,7 +38,8 @@ def code_of(line: str) -> str:
     return m.group(2).strip().rstrip(";").strip() if m else ""
 
 
-def read_tp(path: Path, times: ProgramTimes) -> Program:
+def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Program:
+    """``routine`` is accepted for symmetry: a TP program is one routine."""
     lines, encoding = read_lines(path)
     sections = {}
     for index, line in enumerate(lines):
