@@ -239,13 +239,14 @@ def _check_precedence(line: Line) -> list[Problem]:
                                 "precedence cycle: " + " → ".join(reversed(cycle)) + "; expected an acyclic order"))
         return problems
     for i, station in enumerate(line.stations):
+        positions: dict[str, int] = {}  # task name → index in the station, built for the first message
         for robot in station.robots:
             program = station.tasks_of(robot.name)
             position = {t.name: p for p, t in enumerate(program)}
             for task in program:
                 for m, before in enumerate(task.after):
                     if before in position and position[before] > position[task.name]:
-                        k = _index_of(station, task)  # only for the message: finding it is linear
+                        k = _index_of(station, task, positions)  # only for a message
                         problems.append(Problem(f"stations[{i}].tasks[{k}].after[{m}]",
                                                 f"robot {robot.name}'s program does {task.name!r} before its "
                                                 f"predecessor {before!r}; expected program order to respect precedence",
@@ -258,18 +259,22 @@ def _check_reach(line: Line) -> list[Problem]:
 
     problems = []
     for i, station in enumerate(line.stations):
+        positions: dict[str, int] = {}
         for robot in station.robots:
             program = robot_program(line, station, robot)
             for task, ok in zip(program.tasks, program.reachable):
                 if not ok:
-                    k = _index_of(station, task)
+                    k = _index_of(station, task, positions)
                     problems.append(Problem(f"stations[{i}].tasks[{k}].pose",
                                             f"not reachable by robot {robot.name} ({robot.model}) within its joint "
                                             "limits; expected a target inside the work envelope", task.pose.xyz_m))
     return problems
 
 
-def _index_of(station, task) -> int:
-    """The position of ``task`` in its station: by identity first (cheap), else by value."""
-    same = next((k for k, t in enumerate(station.tasks) if t is task), None)
-    return station.tasks.index(task) if same is None else same
+def _index_of(station, task, positions: dict[str, int]) -> int:
+    """The position of ``task`` in its station, for a message: by name (unique once the name check
+    passed, which these checks wait for) from ``positions``, filled once per station so that many
+    messages stay linear."""
+    if not positions:
+        positions.update((t.name, k) for k, t in enumerate(station.tasks))
+    return positions[task.name]

@@ -116,6 +116,7 @@ _EXPECTED = {
     "string_type": "expected text",
     "string_too_short": "expected non-empty text",
     "string_too_long": "expected at most {max_length} characters",
+    "string_pattern_mismatch": "expected text without control characters (tab, line break, NUL)",
     "list_type": "expected a list",
     "tuple_type": "expected a list",
     "too_short": "expected at least {min_length} item(s)",

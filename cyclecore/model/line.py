@@ -27,7 +27,8 @@ from cyclecore.model.robot_models import RobotModel, bundled_robot_models
 # every number has its range from cyclecore.limits (finite: NaN and inf never enter a Line)
 Duration = Within(limits.DURATION_S)
 Money = Within(limits.MONEY)
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+# a name is shown in tables, reports and messages: no control characters (NUL, line breaks)
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 Vector3 = Annotated[tuple[Within(limits.POSITION_M), ...], Field(min_length=3, max_length=3)]
 Angles3 = Annotated[tuple[Within(limits.ORIENTATION_RAD, limits.DEG_PER_RAD, "°"), ...],
                     Field(min_length=3, max_length=3)]
