@@ -231,9 +231,11 @@ def _write_programs(new_line, line_file: Path, folder: Path) -> None:
 
 
 def _program_path(folder: Path, name: str) -> Path:
-    path = (folder / name).resolve()
-    if not path.is_relative_to(folder.resolve()):
-        _fail(f"program: {{file: {name}}}: expected a file inside the line file's folder {folder}")
+    from cyclecore.files.programs.linking import program_path
+
+    path = program_path(folder, name)
+    if path is None:
+        _fail(f"program: {{file: {name}}}: expected a file inside the line file's folder {folder.resolve()}")
     return path
 
 
