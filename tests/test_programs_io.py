@@ -393,3 +393,86 @@ def test_import_into_an_existing_line_adds_a_robot_to_its_station(tmp_path):
     before, after = load_example("tutorial"), load_line(tmp_path / "new.yaml")
     assert [r.name for r in after.station("ST20").robots] == [r.name for r in before.station("ST20").robots] + ["TMPA"]
     assert len(after.station("ST20").tasks_of("TMPA")) == 3
+
+
+# --- KRL inline forms (KSS 8 style, written here: no public .src/.dat pair carries them) ----------
+
+KRL_SRC = """&ACCESS RVP
+DEF R1( )
+;FOLD INI;%{PE}
+  ;FOLD BASISTECH INI
+  BAS (#INITMOV,0 )
+  ;ENDFOLD (BASISTECH INI)
+;ENDFOLD (INI)
+;FOLD PTP HOME Vel=100 % DEFAULT;%{PE}%R 8.3.21,%MKUKATPBASIS,%CMOVE,%VPTP,%P 1:PTP, 2:HOME, 3:, 5:100, 7:DEFAULT
+$BWDSTART=FALSE
+PDAT_ACT=PDEFAULT
+FDAT_ACT=FHOME
+BAS(#PTP_PARAMS,100)
+PTP XHOME
+;ENDFOLD
+;FOLD SPTP P1 CONT Vel=40 % PDAT1 Tool[1]:Lower Gripper Base[0];%{PE}
+;FOLD Parameters ;%{h}
+;Params IlfProvider=kukaroboter.basistech.inlineforms.movement.spline; Kuka.PointName=P1
+;ENDFOLD
+SPTP XP1 WITH $VEL_AXIS[1] = SVEL_JOINT(40.0), $TOOL = STOOL2(FP1), $BASE = SBASE(FP1.BASE_NO) C_SPL
+;ENDFOLD
+WAIT SEC 1.5
+SPOT(1)
+;FOLD LIN P2 CONT Vel=0.5 m/s CPDAT1 Tool[1]:Lower Gripper Base[0];%{PE}
+$BWDSTART=FALSE
+LDAT_ACT=LCPDAT1
+FDAT_ACT=FP2
+BAS(#CP_PARAMS,0.5)
+LIN XP2 C_DIS C_DIS
+;ENDFOLD
+$OUT[12]=TRUE
+;FOLD CIRC P3 P4 Vel=0.2 m/s CPDAT2;%{PE}
+LDAT_ACT=LCPDAT2
+BAS(#CP_PARAMS,0.2)
+CIRC XP3, XP4
+;ENDFOLD
+END
+"""
+
+KRL_DAT = """&ACCESS RVP
+DEFDAT R1
+DECL E6AXIS XHOME={A1 0.0,A2 -90.0,A3 90.0,A4 0.0,A5 30.0,A6 0.0,E1 0.0}
+DECL FDAT FHOME={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
+DECL E6POS XP1={X 1800.0,Y -400.0,Z 1300.0,A 0.0,B 90.0,C 0.0,S 2,T 35,E1 0.0}
+DECL FDAT FP1={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
+DECL PDAT PPDAT1={VEL 40,ACC 100,APO_DIST 100}
+DECL E6POS XP2={X 1800.0,Y 400.0,Z 1300.0,A 0.0,B 90.0,C 0.0,S 2,T 35,E1 0.0}
+DECL FDAT FP2={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
+DECL LDAT LCPDAT1={VEL 0.5,ACC 100,APO_DIST 100}
+DECL E6POS XP3={X 1900.0,Y 500.0,Z 1300.0,A 0.0,B 90.0,C 0.0}
+DECL E6POS XP4={X 2000.0,Y 400.0,Z 1300.0,A 0.0,B 90.0,C 0.0}
+DECL LDAT LCPDAT2={VEL 0.2,ACC 100,APO_DIST 100}
+ENDDAT
+"""
+
+
+def test_krl_inline_forms_give_their_speeds_times_and_fold_units(tmp_path):
+    (tmp_path / "R1.src").write_text(KRL_SRC.replace("\n", "\r\n"))
+    (tmp_path / "R1.dat").write_text(KRL_DAT.replace("\n", "\r\n"))
+    from cyclecore.files.programs import ProgramTimes
+
+    program = read_program(tmp_path / "R1.src", ProgramTimes(process_s={"spot": 2.0}, output_s=0.1))
+    assert [(m.label, m.kind) for m in program.motions] == [
+        ("XHOME", "ptp"), ("XP1", "ptp"), ("XP2", "linear"), ("XP4", "circular")]
+    home, p1, p2, p4 = program.motions
+    assert (home.ptp_speed, p1.ptp_speed, p2.tcp_speed_m_s, p4.tcp_speed_m_s) == (1.0, 0.4, 0.5, 0.2)
+    assert (p1.approximation, p2.approximation, p4.approximation) == ("C_SPL", "C_DIS C_DIS", None)
+    assert (p1.process_s, p1.logic_s, p2.logic_s) == (2.0, 1.5, 0.1)
+    assert p4.via_xyz_m == pytest.approx((1.9, 0.5, 1.3), abs=1e-12)
+    lines = program.lines
+    assert lines[p1.unit[0]].startswith(";FOLD SPTP P1") and lines[p2.unit[0]].startswith(";FOLD LIN P2")
+    order = task_names(program, "R1")
+    exported = tmp_path / "out"
+    exported.mkdir()
+    (exported / "R1.src").write_bytes(program_in_new_order(program, "R1", [order[0], order[2], order[1], order[3]]))
+    (exported / "R1.dat").write_bytes((tmp_path / "R1.dat").read_bytes())
+    again = read_program(exported / "R1.src", ProgramTimes(process_s={"spot": 2.0}, output_s=0.1))
+    assert [m.label for m in again.motions] == ["XHOME", "XP2", "XP1", "XP4"]
+    assert (again.motions[1].logic_s, again.motions[2].process_s) == (0.1, 2.0)
+    assert b"\r\n" in (exported / "R1.src").read_bytes() and b"\n\n" not in (exported / "R1.src").read_bytes()

@@ -156,11 +156,16 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
             if re.match(r"^\$(AXIS_ACT|POS_ACT)\b", rest, re.I):
                 constructs.append(Construct(n, text, "moves to where the robot already is: no target"))
                 continue
+            with_clause = re.search(r"\s+WITH\s+", rest, re.I)
+            if with_clause:  # spline forms: SPTP XP1 WITH $VEL_AXIS[1] = SVEL_JOINT(100.0), ...
+                _spline_parameters(rest[with_clause.end():], state, decls, path, n)
+                rest = rest[:with_clause.start()]
             targets = _split_targets(rest)
-            if keyword in ("CIRC", "SCIRC") and len(targets) < 2:
+            count = 2 if keyword in ("CIRC", "SCIRC") else 1
+            if len(targets) < count:
                 fail(path, n, "CIRC with an auxiliary point and a target", text)
-            points = [_point(t, decls, assigned, dat, path, n) for t in targets[:2]]
-            if len(targets) > 2 or (keyword not in ("CIRC", "SCIRC") and len(targets) > 1):
+            points = [_point(t, decls, assigned, dat, path, n) for t in targets[:count]]
+            if len(targets) > count:
                 constructs.append(Construct(n, text, "options after the target (CA, orientation) not timed"))
             target, via = points[-1], points[0] if keyword in ("CIRC", "SCIRC") else None
             for frame_kind in ("base", "tool"):
@@ -418,3 +423,14 @@ def _literal_label(text: str) -> str:
     """A literal target's name: its values as written, compacted (stable when motions move)."""
     inner = re.sub(r"^\{\s*(?:\w+\s*:)?\s*", "", text).rstrip("} ")
     return re.sub(r"\s+", " ", inner)[:80]
+
+
+def _spline_parameters(text: str, state: dict, decls: dict, path, n) -> None:
+    """The speeds of a spline move's ``WITH`` list (``$VEL_AXIS[1] = SVEL_JOINT(100.0)``,
+    ``$VEL = SVEL_CP(2.0, , LCPDAT1)``); frames there (``STOOL2``, ``SBASE``) come from FDAT."""
+    joint = re.search(r"SVEL_JOINT\s*\(\s*([-+\d.]+)", text, re.I)
+    if joint:
+        state["ptp"] = min(max(_number(joint.group(1), path, n), 1e-3), 100.0) / 100.0
+    cp = re.search(r"SVEL_CP\s*\(\s*([-+\d.]+)", text, re.I)
+    if cp:
+        state["cp"] = _number(cp.group(1), path, n)

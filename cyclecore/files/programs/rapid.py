@@ -329,6 +329,13 @@ def _target(text, keyword, decls, wobj, tool, path, n):
 
 
 def _declared(name, kind, decls, path, n):
+    element = re.match(r"^(\w+)\s*\{\s*(\d+)\s*\}$", name.strip())
+    if element and element.group(1).upper() in decls:  # p{3}: an element of a declared array
+        array = _declared(element.group(1), kind, decls, path, n)
+        index = int(element.group(2))
+        if not 1 <= index <= len(array) or not isinstance(array[0], list) or not isinstance(array[0][0], list):
+            fail(path, n, f"an element of the {kind} array {element.group(1)}", name.strip())
+        return array[index - 1]
     decl = decls.get(name.strip().upper())
     if decl is None:
         if re.match(r"^\w+$", name.strip()):

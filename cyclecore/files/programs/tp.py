@@ -104,6 +104,10 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
             speed, share, term, options = _speed_and_term(letter, rest, constructs, n, code, path)
             if "INC" in options.upper().split():
                 fail(path, n, "an absolute target; INC moves relative to where the robot is")
+            shifted = re.search(r"\b(Offset|Tool_Offset|VOFFSET)\b", options, re.I)
+            if shifted:
+                fail(path, n, f"a target where the program puts it; {shifted.group(1)} moves it by a register "
+                              "set while the program runs")
             if options.strip():
                 constructs.append(Construct(n, code, f"motion options not timed: {options.strip()}"))
             uframe = _frame(frames, "UFRAME", target["uf"], registers, reported, constructs, n, code)
