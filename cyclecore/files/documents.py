@@ -34,6 +34,7 @@ from yaml.resolver import Resolver
 
 from cyclecore import limits
 from cyclecore.model.errors import LineFileError, Problem, format_path
+from cyclecore.model.line import gc_paused
 
 try:  # libyaml's parser: several times faster than the pure-Python one, same events
     from yaml._yaml import CParser as _Parser
@@ -91,9 +92,10 @@ def decode_utf8(data: bytes, path: Path, field: str = "") -> str:
 def parse_document(path: Path, text: str) -> object:
     """The value of a YAML or JSON document (by ``path``'s suffix), every limit checked."""
     try:
-        if path.suffix.lower() == ".json":
-            return _parse_json(text)
-        return _parse_yaml(text)
+        with gc_paused():
+            if path.suffix.lower() == ".json":
+                return _parse_json(text)
+            return _parse_yaml(text)
     except _Refused as refused:
         raise LineFileError(path, [refused.problem]) from None
     except json.JSONDecodeError as error:
