@@ -205,11 +205,28 @@ def test_analysis_at_the_edges_of_every_range_is_finite_json():
     data["stations"][0]["reliability"] = {"mtbf_h": limits.MTBF_S.high / 3600, "mttr_min": limits.MTTR_S.high / 60}
     data["stations"][1]["reliability"] = {"mtbf_h": limits.MTBF_S.low / 3600, "mttr_min": limits.MTTR_S.high / 60}
     data["stations"][0]["buffer_after"] = limits.BUFFER.high
-    data["stations"][1]["index_time_s"] = limits.DURATION_S.high
+    data["stations"][1]["index_time_s"] = limits.DURATION_S.high / 2
     analysis = analyze(line_from_dict(data), target=limits.MAX_PRODUCTS_PER_WEEK)
     text = json.dumps(analysis.to_dict(), allow_nan=False)  # raises on NaN or inf
     assert "nan" not in str(analysis).lower() and "inf" not in str(analysis).lower()
-    assert json.loads(text)["line_cycle_s"] > limits.DURATION_S.high  # the day-long index, plus its work
+    assert json.loads(text)["line_cycle_s"] > limits.DURATION_S.high / 2  # the half-day index, plus its work
+
+
+def test_station_cycle_over_a_day_from_parts_each_in_range_is_refused_naming_the_station():
+    data = valid_line()
+    data["stations"][1]["index_time_s"] = limits.DURATION_S.high  # in range; plus its work, over a day
+    with pytest.raises(ValueError, match=r"stations\[1\] station 'S2': cycle 86\d+(\.\d+)? s .*expected a station "
+                                         r"cycle in \(0, 86400\] s"):
+        analyze(line_from_dict(data))
+
+
+def test_simulation_beyond_the_work_ceiling_is_refused_in_weeks_with_a_smaller_value():
+    from cyclecore.analysis.simulation import simulate
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"^weeks: got 500, expected a request within the ceiling .* use weeks <= "):
+        simulate(line_from_dict(valid_line()), weeks=500, replications=10_000)
+    assert time.perf_counter() - start < 5  # refused from an estimate, before any simulation
 
 
 # --- classes 4 and 5: spot CSVs ------------------------------------------------------------------
