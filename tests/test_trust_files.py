@@ -462,6 +462,18 @@ def test_precedence_and_order_problems_of_many_tasks_are_reported_in_linear_time
     assert time.perf_counter() - start < 10
 
 
+def test_many_declared_options_on_a_large_station_are_checked_in_linear_time(tmp_path):
+    """2,000 options each removing one of 4,000 tasks: whether an option empties a station is
+    counted from its own edits, not by walking the line once per option."""
+    data = json.loads(write_big_json(tmp_path, 4_000).read_text())
+    data["options"] = [{"name": f"drop-{k}", "capex": 1.0, "tasks": [{"task": f"T{k}", "remove": True}]}
+                       for k in range(2_000)]
+    start = time.perf_counter()
+    line = line_from_dict(data, check_reach=False)
+    assert len(line.options) == 2_000
+    assert time.perf_counter() - start < 5
+
+
 # --- class 12: outputs ---------------------------------------------------------------------------
 
 

@@ -166,6 +166,7 @@ def _check_options(line: Line) -> list[Problem]:
     problems = []
     twice = _duplicates(o.name for o in line.options)
     tasks = [t.name for s in line.stations for t in s.tasks]
+    station_of = {t.name: i for i, s in enumerate(line.stations) for t in s.tasks}
     known = set(tasks)
     for i, option in enumerate(line.options):
         if option.name in twice:
@@ -181,7 +182,7 @@ def _check_options(line: Line) -> list[Problem]:
                                                "expected one edit per task in an option", edit.task))
             else:
                 first[edit.task] = k
-        for s, k in stations_emptied(line, option):
+        for s, k in stations_emptied(line, option, station_of):
             station = line.stations[s]
             problems.append(Problem(f"options[{i}].tasks[{k}].remove",
                                     f"removes the last task of station {station.name} ({_some([t.name for t in station.tasks])}), "
@@ -189,15 +190,23 @@ def _check_options(line: Line) -> list[Problem]:
     return problems
 
 
-def stations_emptied(line: Line, option: DeclaredOption) -> list[tuple[int, int]]:
+def stations_emptied(line: Line, option: DeclaredOption,
+                     station_of: dict[str, int] | None = None) -> list[tuple[int, int]]:
     """Stations that ``option``'s removals leave with no task and no fixed work, as (station
-    index, index of the option's last edit removing one of its tasks)."""
-    removing = {edit.task: k for k, edit in enumerate(option.tasks) if edit.remove}
-    emptied = []
-    for s, station in enumerate(line.stations):
-        if station.tasks and station.fixed_time_s == 0 and all(t.name in removing for t in station.tasks):
-            emptied.append((s, max(removing[t.name] for t in station.tasks)))
-    return emptied
+    index, index of the option's last edit removing one of its tasks). ``station_of`` (task name
+    → station index) may be given when many options are checked: the work is then linear in the
+    option's edits, not in the line."""
+    if station_of is None:
+        station_of = {t.name: i for i, s in enumerate(line.stations) for t in s.tasks}
+    removed: dict[int, set[str]] = {}
+    last: dict[int, int] = {}
+    for k, edit in enumerate(option.tasks):
+        s = station_of.get(edit.task)
+        if edit.remove and s is not None:
+            removed.setdefault(s, set()).add(edit.task)
+            last[s] = k
+    return [(s, last[s]) for s in sorted(removed)
+            if line.stations[s].fixed_time_s == 0 and len(removed[s]) == len(line.stations[s].tasks)]
 
 
 def precedence_cycle(names: list[str], predecessors: dict[str, list[str]]) -> list[str]:
