@@ -476,3 +476,20 @@ def test_krl_inline_forms_give_their_speeds_times_and_fold_units(tmp_path):
     assert [m.label for m in again.motions] == ["XHOME", "XP2", "XP1", "XP4"]
     assert (again.motions[1].logic_s, again.motions[2].process_s) == (0.1, 2.0)
     assert b"\r\n" in (exported / "R1.src").read_bytes() and b"\n\n" not in (exported / "R1.src").read_bytes()
+
+
+def test_a_krl_call_of_a_moving_routine_is_followed_and_then_the_program_cannot_be_reordered(tmp_path):
+    (tmp_path / "R1.dat").write_text(KRL_DAT)
+    (tmp_path / "R1.src").write_text("DEF R1( )\nPTP XHOME\nPICK( )\nLIN XP2\nEND\n\n"
+                                     "DEF PICK( )\nPTP XP1\nWAIT SEC 0.7\nEND\n")
+    program = read_program(tmp_path / "R1.src")
+    assert [(m.label, m.line, m.logic_s) for m in program.motions] == [("XHOME", 2, 0.0), ("XP1", 8, 0.7),
+                                                                        ("XP2", 4, 0.0)]
+    assert any(c.line == 3 and "PICK" in c.why for c in program.constructs)
+    names = task_names(program, "R1")
+    assert program_in_new_order(program, "R1", names) == (tmp_path / "R1.src").read_bytes()
+    with pytest.raises(LineFileError, match="line 3: calls PICK"):
+        program_in_new_order(program, "R1", names[::-1])
+    (tmp_path / "R1.src").write_text("DEF R1( )\nPTP XHOME\nPICK( )\nEND\n\nDEF PICK( )\nPTP XP1\nPICK( )\nEND\n")
+    with pytest.raises(LineFileError, match="line 8: .*calls itself"):
+        read_program(tmp_path / "R1.src")
