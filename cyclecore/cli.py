@@ -378,7 +378,7 @@ def import_command(
     as_json: JsonOpt = False,
 ):
     """Robot programs into a line: one robot per program; unsupported statements are listed."""
-    from cyclecore.files.line_file import check_writable, save_line
+    from cyclecore.files.line_file import check_writable, line_text
     from cyclecore.files.programs import import_programs, write_files
 
     try:
@@ -413,8 +413,7 @@ def import_command(
         report = import_programs(programs, line_name=output.stem, station=station, into=base, model=model,
                                  process_s=times, output_s=output_time, input_wait_s=input_wait,
                                  program_files=references)
-        save_line(report.line, output)
-        write_files(copies)
+        write_files({output: line_text(report.line, output), **copies})  # the line and its programs, or nothing
     except (LineFileError, ValueError) as error:
         _fail(str(error))
     if as_json:

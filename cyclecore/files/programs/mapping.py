@@ -13,11 +13,11 @@ configuration of its first target, so home → first target costs nothing that t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 
+from cyclecore.files.output import write_all_or_nothing
 from cyclecore.files.programs.krl import read_krl
 from cyclecore.files.programs.program import (
     DIALECTS, Construct, Program, ProgramTimes, fail, matrix, pose_fields, reordered_text,
@@ -180,20 +180,5 @@ def program_in_new_order(program: Program, robot: str, new_task_names: list[str]
 
 
 def write_files(files: dict[Path, bytes]) -> None:
-    """Write files whole or not at all: temporary files beside the targets, renamed when all are
-    written (bytes, so a program keeps its encoding and line ends)."""
-    temporary = []
-    try:
-        for path, data in files.items():
-            path = Path(path)
-            tmp = path.with_name(f".{path.name}.tmp")
-            temporary.append((tmp, path))
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, path in temporary:
-            tmp.replace(path)
-    finally:
-        for tmp, _ in temporary:
-            tmp.unlink(missing_ok=True)
+    """Write files whole or not at all (bytes, so a program keeps its encoding and line ends)."""
+    write_all_or_nothing(files)
