@@ -89,11 +89,13 @@ def decode_utf8(data: bytes, path: Path, field: str = "") -> str:
                                                   "expected UTF-8 text (save the file as UTF-8)")]) from None
 
 
-def parse_document(path: Path, text: str) -> object:
-    """The value of a YAML or JSON document (by ``path``'s suffix), every limit checked."""
+def parse_document(path: Path, text: str, syntax: str | None = None) -> object:
+    """The value of a YAML or JSON document (``syntax`` "json" or "yaml"; by default by ``path``'s
+    suffix), every limit checked; :class:`LineFileError` naming ``path`` otherwise."""
+    syntax = syntax or ("json" if path.suffix.lower() == ".json" else "yaml")
     try:
         with gc_paused():
-            if path.suffix.lower() == ".json":
+            if syntax == "json":
                 return _parse_json(text)
             return _parse_yaml(text)
     except _Refused as refused:
