@@ -493,3 +493,12 @@ def test_a_krl_call_of_a_moving_routine_is_followed_and_then_the_program_cannot_
     (tmp_path / "R1.src").write_text("DEF R1( )\nPTP XHOME\nPICK( )\nEND\n\nDEF PICK( )\nPTP XP1\nPICK( )\nEND\n")
     with pytest.raises(LineFileError, match="line 8: .*calls itself"):
         read_program(tmp_path / "R1.src")
+
+
+@pytest.mark.parametrize("bad, named", [(dict(process_s={"SPOT": float("nan")}), "process_s['SPOT']"),
+                                        (dict(output_s=-1.0), "output_s"), (dict(input_wait_s=float("inf")), "input_wait_s"),
+                                        (dict(model=7), "model")])
+def test_import_programs_checks_its_arguments_by_name(bad, named):
+    source = programs_dir() / "fanuc/rpiRobotics__fanuc_motion_program_exec__TMPA.LS"
+    with pytest.raises(ValueError, match=re.escape(named) + ": got"):
+        import_programs([source], **bad)

@@ -13,7 +13,10 @@ from cyclecore.files.programs.program import Construct, ProgramTimes, fail
 from cyclecore.model.errors import LineFileError
 from cyclecore.model.line import Line, Station
 from cyclecore.model.robot_models import bundled_robot_models
+from cyclecore.limits import DURATION_S
 from cyclecore.results import Result
+
+SECONDS = Number(at_least=DURATION_S.low, at_most=DURATION_S.high, unit="s")
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,8 @@ class ImportReport(Result):
 
 @arguments(programs=Instance((list, tuple), what="a list of program paths"), line_name=Instance(str),
            station=Instance(str), into=Instance(Line, optional=True), model=Instance(str, optional=True),
-           output_s=Number(at_least=0, at_most=86_400.0), input_wait_s=Number(at_least=0, at_most=86_400.0),
-           process_s=Instance(dict, optional=True))
+           output_s=SECONDS, input_wait_s=SECONDS, process_s=Instance(dict, optional=True),
+           program_files=Instance((list, tuple), optional=True))
 def import_programs(programs, *, line_name: str = "imported", station: str = "ST10", into: Line | None = None,
                     model: str | None = None, process_s: dict | None = None, output_s: float = 0.0,
                     input_wait_s: float = 0.0, program_files: list[str] | None = None) -> ImportReport:
@@ -76,8 +79,13 @@ def import_programs(programs, *, line_name: str = "imported", station: str = "ST
 
     Raises :class:`~cyclecore.model.errors.LineFileError` naming file and line for a program that
     cannot be read, or the line's problems (a target out of the model's reach)."""
-    for item in programs:
-        PATH.check(item, "programs[]")
+    for k, item in enumerate(programs):
+        PATH.check(item, f"programs[{k}]")
+    for name, seconds in (process_s or {}).items():
+        Instance(str, what="a routine name").check(name, "process_s (a key)")
+        SECONDS.check(seconds, f"process_s[{name!r}]")
+    if program_files is not None and len(program_files) != len(programs):
+        raise ValueError(f"program_files: got {len(program_files)} names, expected one per program ({len(programs)})")
     times = ProgramTimes(process_s=dict(process_s or {}), output_s=output_s, input_wait_s=input_wait_s)
     models = into.models if into is not None else bundled_robot_models()
     existing = {r.name for s in (into.stations if into else ()) for r in s.robots}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cyclecore.arguments import PATH, Instance, arguments
 from cyclecore.files.output import write_all_or_nothing
 from cyclecore.files.programs.krl import read_krl
 from cyclecore.files.programs.program import (
@@ -39,6 +40,7 @@ def dialect_of(path: Path) -> str:
     return dialect
 
 
+@arguments(path=PATH, times=Instance(ProgramTimes, optional=True), routine=Instance(str, optional=True))
 def read_program(path, times: ProgramTimes | None = None, routine: str | None = None) -> Program:
     """Read a robot program; the dialect comes from the extension (``.src``, ``.mod``, ``.ls``).
     ``routine``: the KRL DEF or RAPID PROC to read (default: the first DEF, PROC main).
@@ -167,6 +169,7 @@ def _turn_variants(q, low, high):
 # --- writing a new order ------------------------------------------------------------------------
 
 
+@arguments(program=Instance(Program), robot=Instance(str), new_task_names=Instance((list, tuple)))
 def program_in_new_order(program: Program, robot: str, new_task_names: list[str]) -> bytes:
     """The program's bytes with its motions in the order of ``new_task_names`` (the robot's tasks
     after a change), in the program's own encoding; only motion units move."""
