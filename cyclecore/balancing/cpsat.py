@@ -300,6 +300,14 @@ def _balance(solver, status, station, plan: _Stations, times: np.ndarray, strong
 # The wall clock only stops a deterministic solve that runs far slower than usual (a heavily
 # loaded machine); it must never be the limit that binds, or the answer would depend on the load.
 WALL_CLOCK_CAP = 10.0
+# ... and never below this: the solver's fixed start (model copy, presolve) takes milliseconds to a
+# second on a busy machine whatever the limit, so a tiny limit must still end on effort, not clock.
+WALL_CLOCK_FLOOR_S = 2.0
+
+
+def wall_clock_cap(time_limit: float) -> float:
+    """Seconds of wall clock after which a search of ``time_limit`` s of effort is stopped."""
+    return max(WALL_CLOCK_CAP * float(time_limit), WALL_CLOCK_FLOOR_S)
 
 
 def cpsat_solver(time_limit: float, seed: int, *, deterministic: bool = True) -> cp_model.CpSolver:
@@ -307,7 +315,8 @@ def cpsat_solver(time_limit: float, seed: int, *, deterministic: bool = True) ->
 
     One worker and ``random_seed = seed``; ``time_limit`` is deterministic time (CP-SAT's
     machine-independent work unit, roughly seconds on an idle core), with the wall clock capped at
-    ``WALL_CLOCK_CAP`` times it as a safety net. ``deterministic=False`` limits wall-clock seconds
+    ``WALL_CLOCK_CAP`` times it (at least ``WALL_CLOCK_FLOOR_S``) as a safety net.
+    ``deterministic=False`` limits wall-clock seconds
     only (for side-by-side timing with a peer that has no deterministic limit).
     """
     solver = cp_model.CpSolver()
@@ -319,7 +328,7 @@ def cpsat_solver(time_limit: float, seed: int, *, deterministic: bool = True) ->
     solver.parameters.catch_sigint_signal = False
     if deterministic:
         solver.parameters.max_deterministic_time = float(time_limit)
-        solver.parameters.max_time_in_seconds = WALL_CLOCK_CAP * float(time_limit)
+        solver.parameters.max_time_in_seconds = wall_clock_cap(time_limit)
     else:
         solver.parameters.max_time_in_seconds = float(time_limit)
     return solver
@@ -338,8 +347,8 @@ def clock_capped(solver: cp_model.CpSolver, status) -> bool:
 def no_answer_text(what: str, time_limit: float, capped: bool) -> str:
     """The message of a solve that ended at its limit with nothing to give."""
     if capped:
-        return (f"{what} found before the wall-clock safety cap ({WALL_CLOCK_CAP:g} x time_limit = "
-                f"{WALL_CLOCK_CAP * time_limit:g} s) on a busy machine; try again, or with a larger time limit")
+        return (f"{what} found before the wall-clock safety cap ({wall_clock_cap(time_limit):g} s for "
+                f"time_limit = {time_limit:g} s) on a busy machine; try again, or with a larger time limit")
     return (f"{what} found within the search effort of time_limit = {time_limit:g} s; give a larger "
             "time limit (--time-limit)")
 

@@ -16,8 +16,8 @@ Determinism: the exact searches stop on counts, never on the clock. ``time_limit
 an effort of ``STATES_PER_SECOND`` search states per second (about that many seconds on this
 project's 2-core reference machine), shared out between the searches as they run; ``node_limit``
 instead gives every exact search its own count. The same input then gives the same balance on a
-busy or an idle machine. The wall clock is only a safety cap at ``CLOCK_CAP`` times the time
-limit; when it fires, the :class:`Balance` says so (``clock_capped``), since that answer may differ
+busy or an idle machine. The wall clock is only a safety cap at ten times the time limit (at
+least 2 s; :func:`.cpsat.wall_clock_cap`, shared with the constrained model); when it fires, the :class:`Balance` says so (``clock_capped``), since that answer may differ
 from run to run.
 """
 
@@ -46,16 +46,13 @@ _BATCH = 2  # loads generated per expansion: small batches keep the cyclic searc
 # together); the lower figure keeps the effort near the time limit there. A count, not a clock,
 # keeps the answer repeatable.
 STATES_PER_SECOND = 20_000
-# The wall clock stops a search only if it runs this many times slower than the reference
-# machine: a safety cap, never the limit that normally binds.
-CLOCK_CAP = 10.0
 
 
 @dataclass
 class _Budget:
     """What stops the exact searches of one call (module docstring): ``states_left`` of the
     effort counted from ``time_limit``, or, with ``node_limit``, that many states per exact
-    search; and the wall clock at ``CLOCK_CAP`` x ``time_limit`` as a safety cap
+    search; and the wall clock at :func:`.cpsat.wall_clock_cap` as a safety cap
     (``clock_capped`` once it fired)."""
 
     time_limit: float
@@ -69,8 +66,10 @@ class _Budget:
         self.states_left = self.total
 
     def clock_left(self) -> float:
-        """Seconds before the safety cap fires."""
-        return CLOCK_CAP * self.time_limit - (time.perf_counter() - self.start)
+        """Seconds before the safety cap fires (as CP-SAT's: :func:`.cpsat.wall_clock_cap`)."""
+        from .cpsat import wall_clock_cap
+
+        return wall_clock_cap(self.time_limit) - (time.perf_counter() - self.start)
 
     def exhausted(self, reserve: float = 0.0) -> bool:
         """No effort left (beyond ``reserve``, a share of the whole) or the clock cap fired."""
@@ -166,7 +165,7 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
     ``task_times`` (n,) seconds in [0, 86400], at most 2,000 tasks; ``precedence`` (m, 2) pairs
     (i, j): i at j's station or earlier; ``cycle_time`` seconds; ``time_limit``: the search's
     effort, in seconds on the reference machine (module docstring; the wall clock is capped at
-    ``CLOCK_CAP`` times it); ``zoning`` see :func:`cyclecore.balancing.cpsat.check_zoning`;
+    ten times it, at least 2 s); ``zoning`` see :func:`cyclecore.balancing.cpsat.check_zoning`;
     ``node_limit``: states per exact search instead (see :mod:`.bbr`); ``seed``: CP-SAT's (with
     zoning). Returns a :class:`Balance` with ``objective`` = stations; ``clock_capped`` says
     whether the safety cap stopped a search.
