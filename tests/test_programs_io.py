@@ -502,3 +502,34 @@ def test_import_programs_checks_its_arguments_by_name(bad, named):
     source = programs_dir() / "fanuc/rpiRobotics__fanuc_motion_program_exec__TMPA.LS"
     with pytest.raises(ValueError, match=re.escape(named) + ": got"):
         import_programs([source], **bad)
+
+
+ROBOTSTUDIO = """MODULE Module1
+    CONST robtarget Target_10:=[[900,-300,800],[0,0,1,0],[0,0,0,0],[9E9,9E9,9E9,9E9,9E9,9E9]];
+    CONST robtarget Target_20:=[[900,300,800],[0,0,1,0],[0,0,0,0],[9E9,9E9,9E9,9E9,9E9,9E9]];
+    PROC main()
+        MoveJ Target_10,v1000,fine,tool0\\WObj:=wobj0;
+        Path_10;
+        WaitTime 0.25;
+    ENDPROC
+    PROC Path_10()
+        MoveL Target_20,v500,z10,tool0\\WObj:=wobj0;
+        MoveL Target_10,v500,fine,tool0\\WObj:=wobj0;
+    ENDPROC
+ENDMODULE
+"""
+
+
+def test_a_rapid_main_calling_its_robotstudio_paths_counts_their_motions_and_keeps_its_text(tmp_path):
+    (tmp_path / "Module1.mod").write_text(ROBOTSTUDIO)
+    program = read_program(tmp_path / "Module1.mod")
+    assert [(m.label, m.line, m.kind, m.tcp_speed_m_s) for m in program.motions] == [
+        ("Target_10", 5, "ptp", None), ("Target_20", 10, "linear", 0.5), ("Target_10", 11, "linear", 0.5)]
+    assert program.motions[-1].logic_s == 0.25  # after the call, on the last motion counted
+    names = task_names(program, "R1")
+    assert names == ["R1 Target_10", "R1 Target_20", "R1 Target_10 #2"]
+    assert program_in_new_order(program, "R1", names) == ROBOTSTUDIO.encode()
+    with pytest.raises(LineFileError, match="line 6: calls Path_10"):
+        program_in_new_order(program, "R1", names[::-1])
+    line = import_programs([tmp_path / "Module1.mod"]).line
+    assert [t.motion for t in line.stations[0].tasks] == ["ptp", "linear", "linear"]
