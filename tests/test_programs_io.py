@@ -533,3 +533,15 @@ def test_a_rapid_main_calling_its_robotstudio_paths_counts_their_motions_and_kee
         program_in_new_order(program, "R1", names[::-1])
     line = import_programs([tmp_path / "Module1.mod"]).line
     assert [t.motion for t in line.stations[0].tasks] == ["ptp", "linear", "linear"]
+
+
+def test_external_axes_are_reported_not_dropped(tmp_path):
+    (tmp_path / "R1.src").write_text("DEF R1( )\nPTP {A1 0,A2 -90,A3 90,A4 0,A5 30,A6 0,E1 1500}\nEND\n")
+    (tmp_path / "R2.mod").write_text(
+        "MODULE R2\n  PROC main()\n    MoveL [[900,0,800],[0,0,1,0],[0,0,0,0],[1500,9E9,9E9,9E9,9E9,9E9]],v100,fine,tool0;\n"
+        "  ENDPROC\nENDMODULE\n")
+    (tmp_path / "R3.ls").write_text(_tp([("a", "X = 900.0 mm, Y = 0.0 mm, Z = 800.0 mm, W = 180.0 deg, P = 0.0 deg, "
+                                              "R = 0.0 deg, E1 = 1500.0 mm")], ["J P[1] 100% FINE"]))
+    for name, line in (("R1.src", 2), ("R2.mod", 3), ("R3.ls", 4)):
+        constructs = read_program(tmp_path / name).constructs
+        assert [c.line for c in constructs if "xternal" in c.why or "xtended" in c.why] == [line], name

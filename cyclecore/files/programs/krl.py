@@ -199,6 +199,11 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
                 if len(targets) < count:
                     fail(path, n, "CIRC with an auxiliary point and a target", text)
                 points = [_point(t, decls, assigned, dat, path, n) for t in targets[:count]]
+                if not reported_frames.issuperset({("external", "")}) and any(
+                        isinstance(v, float) and v != 0.0 for _, values in points
+                        for key, v in values.items() if re.match(r"^E[1-6]$", key)):
+                    reported_frames.add(("external", ""))
+                    constructs.append(Construct(n, text, "external axes E1..E6 (track, positioner) are not timed"))
                 if len(targets) > count:
                     constructs.append(Construct(n, text, "options after the target (CA, orientation) not timed"))
                 target, via = points[-1], points[0] if keyword in ("CIRC", "SCIRC") else None

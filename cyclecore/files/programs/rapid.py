@@ -151,6 +151,14 @@ def _robtarget(value, path, n):
         fail(path, n, "a robtarget [[x,y,z],[q1,q2,q3,q4],[cf1,cf4,cf6,cfx],[eax]]")
 
 
+def _external_axes_used(value) -> bool:
+    """Whether a robtarget or jointtarget gives an external axis a value (unused ones are 9E9)."""
+    try:
+        return any(isinstance(v, float) and abs(v) < 8.9e9 for v in value[-1])
+    except (TypeError, IndexError):
+        return False
+
+
 def _frame(value, path, n):
     try:
         (x, y, z), q = value[0], value[1]
@@ -192,13 +200,13 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
 
     motions, constructs, starts, ends = [], [], [], []
     pending = [0.0, 0.0, []]
-    told_movej = False
+    told_movej = told_external = False
     blocked = None
 
     def walk(first_statement: int, last_statement: int, call, stack: tuple) -> None:
         """Read statements first..last-1 of a PROC; ``call``: the (first, end) lines of the call
         being followed into another PROC (its motions then sit in that call's unit)."""
-        nonlocal pending, told_movej, blocked
+        nonlocal pending, told_movej, told_external, blocked
         for first, last, code in statements[first_statement:last_statement]:
             n = first + 1
             word = re.match(r"^(\w+)", code)
@@ -215,6 +223,10 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
                 wobj = _named(optional.get("WOBJ", "wobj0"), "wobjdata", decls, path, n)
                 tool = _named(args[count + 2], "tooldata", decls, path, n)
                 points = [_target(a, keyword, decls, wobj, tool, path, n) for a in args[:count]]
+                if not told_external and any(_external_axes_used(_raw_target(a, keyword, decls)) for a in args[:count]):
+                    told_external = True
+                    constructs.append(Construct(n, code, "external axes (track, positioner, YuMi's arm angle) "
+                                                         "are not timed"))
                 speed = _speed(args[count], decls, path, n)
                 if "V" in optional:
                     speed = _number(optional["V"], path, n) / 1000.0
@@ -410,3 +422,16 @@ def _literal_label(text: str) -> str:
     """A literal target's name: its position (or joint values) as written (stable when motions move)."""
     first = re.match(r"^\[\s*\[([^\]]*)\]", text)
     return f"[{first.group(1).strip()}]" if first else re.sub(r"\s+", "", text)[:80]
+
+
+def _raw_target(text, keyword, decls):
+    """The value a move's target argument names (literal, declared, or the target under Offs/RelTool)."""
+    text = re.sub(r"^(Offs|RelTool)\s*\(\s*", "", text.strip(), flags=re.I).split(",")[0] \
+        if re.match(r"^(Offs|RelTool)\s*\(", text.strip(), re.I) else text.strip()
+    if text.startswith("["):
+        try:
+            return _value(text, "", 0)
+        except Exception:  # noqa: BLE001 - the target itself was read already; this only looks at eax
+            return None
+    decl = decls.get(text.upper())
+    return decl[1] if decl else None

@@ -101,6 +101,9 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
             if letter == "A":
                 constructs.append(Construct(n, code, "circular arc (A) timed as a linear move"))
             target = _point(points, key, path, n)
+            if target["external"] and ("external", 0) not in reported:
+                reported.add(("external", 0))
+                constructs.append(Construct(n, code, "extended axes (E1 …) in group 1 are not timed"))
             speed, share, term, options = _speed_and_term(letter, rest, constructs, n, code, path)
             if "INC" in options.upper().split():
                 fail(path, n, "an absolute target; INC moves relative to where the robot is")
@@ -217,7 +220,8 @@ def _group(text, label, path, n):
     uf = re.search(r"UF\s*:\s*(\d+)", text)
     ut = re.search(r"UT\s*:\s*(\d+)", text)
     out = {"label": label, "uf": int(uf.group(1)) if uf else 0, "ut": int(ut.group(1)) if ut else 0,
-           "config": None, "xyz": None, "wpr": None, "joints": None}
+           "config": None, "xyz": None, "wpr": None, "joints": None,
+           "external": re.search(r"\bE\d\s*=", text) is not None}
     joints = [field(f"J{i}", "deg") for i in range(1, 7)]
     cart = [field(k, "mm") for k in "XYZ"] + [field(k, "deg") for k in "WPR"]
     if all(v is not None for v in cart):
