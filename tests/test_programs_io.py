@@ -571,3 +571,12 @@ def test_a_resequenced_tp_program_reads_back_as_the_new_line_and_times_the_same(
     # same order, same poses: the same cycle as the re-sequenced line, up to the taught branches
     # (the importer takes the IK branch nearest the previous target, as the re-sequencer's chosen one)
     assert analyze(again).line_cycle_s == pytest.approx(analyze(new_line).line_cycle_s, rel=1e-9)
+
+
+@pytest.mark.parametrize("old, new, where", [("100mm/sec", "0mm/sec", "line 5: got '0 m/s', a TCP speed"),
+                                             ("X = 900.0 mm", "X = 900000000.0 mm", "line 4: xyz_m[0]: got 900000.0")])
+def test_a_speed_or_a_position_out_of_range_is_refused_by_line(old, new, where, tmp_path):
+    cart = "X = 900.0 mm, Y = {y} mm, Z = 800.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg"
+    text = _tp([("a", cart.format(y=0.0)), ("b", cart.format(y=300.0))], ["J P[1] 100% FINE", "L P[2] 100mm/sec FINE"])
+    (tmp_path / "R1.ls").write_text(text.replace(old, new, 1))
+    _exit_2(tmp_path, tmp_path / "R1.ls", where)

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, fail, matrix, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, pose_fields,
     read_lines, units,
 )
 
@@ -225,8 +225,8 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
                 process, logic, calls = (pending_process, pending_logic, pending_calls) if not motions else (0.0, 0.0, [])
                 pending_process = pending_logic = 0.0
                 pending_calls = []
-                motions.append(_motion(n, targets[-1], kind, target, via, state, approximation or state["approximation"],
-                                       process, logic, calls))
+                motions.append(checked(path, _motion(n, targets[-1], kind, target, via, state,
+                                                     approximation or state["approximation"], process, logic, calls)))
                 unit = call if call is not None else fold_start if depth > 0 and fold_start is not None else index
                 starts.append(unit)
                 ends.append(unit + 1)
@@ -419,7 +419,7 @@ def _inline_setting(text, upper, state, decls, path, n):
     if m:
         value = _number(m.group(2), path, n)
         if m.group(1) == "PTP":
-            state["ptp"] = min(max(value, 1e-3), 100.0) / 100.0
+            state["ptp"] = value / 100.0
         else:
             state["cp"] = value
         return
@@ -443,7 +443,7 @@ def _setting(text, upper, state, decls, path, n) -> str | None:
     """Apply a speed, frame or tool setting; 'speed', 'frame' or None (not a setting)."""
     m = re.match(r"^BAS\s*\(#(VEL_PTP|PTP_PARAMS)\s*,\s*([^)]+)\)", upper)
     if m:
-        state["ptp"] = min(max(_number(m.group(2), path, n), 1e-3), 100.0) / 100.0
+        state["ptp"] = _number(m.group(2), path, n) / 100.0
         return "speed"
     m = re.match(r"^BAS\s*\(#CP_PARAMS\s*,\s*([^)]+)\)", upper) or re.match(r"^\$VEL\.CP\s*=\s*(.+)$", upper)
     if m:
@@ -491,7 +491,7 @@ def _spline_parameters(text: str, state: dict, decls: dict, path, n) -> None:
     ``$VEL = SVEL_CP(2.0, , LCPDAT1)``); frames there (``STOOL2``, ``SBASE``) come from FDAT."""
     joint = re.search(r"SVEL_JOINT\s*\(\s*([-+\d.]+)", text, re.I)
     if joint:
-        state["ptp"] = min(max(_number(joint.group(1), path, n), 1e-3), 100.0) / 100.0
+        state["ptp"] = _number(joint.group(1), path, n) / 100.0
     cp = re.search(r"SVEL_CP\s*\(\s*([-+\d.]+)", text, re.I)
     if cp:
         state["cp"] = _number(cp.group(1), path, n)

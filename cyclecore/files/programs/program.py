@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cyclecore.limits import MAX_PROGRAM_BYTES
+from cyclecore.limits import MAX_PROGRAM_BYTES, TCP_SPEED_M_S
 from cyclecore.model.errors import LineFileError, Problem
 from cyclecore.results import Result
 from cyclecore.robot.geometry import pose_matrix, rpy_from_matrix
@@ -183,6 +183,16 @@ def read_lines(path: Path) -> tuple[tuple[str, ...], str]:
         fail(path, line, "text in UTF-8 or Latin-1 (a robot program); found the control byte "
                          f"0x{ord(bad.group()):02x}: is it a binary file or UTF-16?")
     return tuple(text.splitlines(keepends=True)), encoding
+
+
+def checked(path, motion: Motion) -> Motion:
+    """The motion, after checking its speeds are ones a robot runs: a PTP share in (0, 100] %, a
+    TCP speed in ``limits.TCP_SPEED_M_S``; a program's 0 % or 0 mm/s is refused by its line."""
+    if motion.ptp_speed is not None and not 0.0 < motion.ptp_speed <= 1.0:
+        fail(path, motion.line, "a PTP speed in (0, 100] % of the joint maximum", f"{motion.ptp_speed * 100:g} %")
+    if motion.tcp_speed_m_s is not None and not TCP_SPEED_M_S.holds(motion.tcp_speed_m_s):
+        fail(path, motion.line, f"a TCP speed {TCP_SPEED_M_S.text()}", f"{motion.tcp_speed_m_s:g} m/s")
+    return motion
 
 
 # --- poses ----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, fail, matrix, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, pose_fields,
     quaternion_matrix, read_lines, units,
 )
 
@@ -242,9 +242,9 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
                     pending = [0.0, 0.0, []]
                 target, via = points[-1], points[0] if kind == "circular" else None
                 label = args[count - 1] if not args[count - 1].startswith("[") else _literal_label(args[count - 1])
-                motions.append(_motion(n, label, kind, target, via, args[count + 2], tool,
+                motions.append(checked(path, _motion(n, label, kind, target, via, args[count + 2], tool,
                                        speed if kind != "ptp" else None,
-                                       None if zone.lower() == "fine" else zone, pending))
+                                       None if zone.lower() == "fine" else zone, pending)))
                 pending = [0.0, 0.0, []]
                 starts.append(first if call is None else call[0])
                 ends.append(last + 1 if call is None else call[1])

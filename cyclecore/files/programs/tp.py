@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, fail, matrix, numbers, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, numbers, pose_fields,
     read_lines, units,
 )
 
@@ -119,7 +119,7 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
                 motions[-1] = _add(motions[-1], *pending)
                 pending = [0.0, 0.0, []]
             kind = "ptp" if letter == "J" else "circular" if via is not None else "linear"
-            motions.append(_motion(n, target, via, kind, uframe, utool, share, speed, term, pending))
+            motions.append(checked(path, _motion(n, target, via, kind, uframe, utool, share, speed, term, pending)))
             pending = [0.0, 0.0, []]
             starts.append(first)
             ends.append(last + 1)
@@ -250,7 +250,7 @@ def _speed_and_term(letter, rest, constructs, n, code, path):
     speed = share = None
     unit = re.match(r"^([-+]?[\d.]+)(%|mm/sec|cm/min|sec|msec|deg/sec)$", speed_text)
     if unit and unit.group(2) == "%" and letter == "J":
-        share = min(max(float(unit.group(1)), 0.1), 100.0) / 100.0
+        share = float(unit.group(1)) / 100.0
     elif unit and unit.group(2) == "mm/sec" and letter != "J":
         speed = float(unit.group(1)) / 1000.0
     elif unit and unit.group(2) == "cm/min" and letter != "J":
