@@ -350,6 +350,43 @@ def test_cli_refuses_deep_nesting_with_exit_2(tmp_path):
     _assert_clean_exit_2(_cli("analyze", str(path)), str(path), "levels of nesting")
 
 
+def _structure_depth(value, depth: int = 1) -> int:
+    """The oracle: nesting of a parsed JSON value, containers counted (``{}`` is 1)."""
+    children = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else None
+    if children is None:
+        return depth - 1
+    return max([_structure_depth(child, depth + 1) for child in children] or [depth])
+
+
+def test_json_depth_scan_equals_the_depth_of_the_parsed_value():
+    """The depth is measured on the text before parsing (brackets inside strings and escaped
+    quotes ignored); 2,000 random documents full of brackets, quotes and backslashes in keys and
+    strings agree with the depth of what json parses."""
+    import random
+
+    from cyclecore.files.documents import _json_depth
+
+    rng = random.Random(11)
+    text_of = lambda: "".join(rng.choice('[]{}"\\ab') for _ in range(rng.randint(0, 5)))  # noqa: E731
+
+    def document(level):
+        roll = rng.random()
+        if level > 7 or roll < 0.3:
+            return rng.choice([text_of(), 1, None, 2.5])
+        if roll < 0.65:
+            return [document(level + 1) for _ in range(rng.randint(0, 3))]
+        return {text_of(): document(level + 1) for _ in range(rng.randint(0, 3))}
+
+    for _ in range(2_000):
+        value = document(0)
+        assert _json_depth(json.dumps(value)) == _structure_depth(value), json.dumps(value)
+
+
+def test_station_with_more_tasks_than_the_limit_is_refused_before_its_tasks_are_validated(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "TASKS_PER_STATION", limits.Count(0, 100, "tasks", "test"))
+    _refused(write_big_json(tmp_path, 101), "stations[0].tasks: 101 tasks; expected at most 100 in one station")
+
+
 # --- class 10: the YAML alias bomb ---------------------------------------------------------------
 
 

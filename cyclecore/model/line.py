@@ -40,6 +40,26 @@ Joint6 = Annotated[tuple[Within(limits.JOINT_RANGE_RAD, limits.DEG_PER_RAD, "°"
 SECONDS_PER_HOUR = 3600.0
 
 
+def _too_many_tasks(data) -> list:
+    """Problems of a line's mapping (or fields) with more tasks than a station or line may hold."""
+    from cyclecore.model.errors import Problem
+
+    stations = data.get("stations") if isinstance(data, dict) else None
+    if not isinstance(stations, (list, tuple)):
+        return []
+    problems, total = [], 0
+    for i, station in enumerate(stations):
+        tasks = station.get("tasks") if isinstance(station, dict) else getattr(station, "tasks", None)
+        count = len(tasks) if isinstance(tasks, (list, tuple)) else 0
+        total += count
+        if count > limits.TASKS_PER_STATION.high:
+            problems.append(Problem(f"stations[{i}].tasks", f"{count:,} tasks; expected at most "
+                                    f"{limits.TASKS_PER_STATION.high:,} in one station (split it into stations)"))
+    if total > limits.TASKS.high:
+        problems.append(Problem("stations", f"{total:,} tasks in all; expected at most {limits.TASKS.high:,}"))
+    return problems
+
+
 @contextmanager
 def gc_paused():
     """No cyclic garbage collection while a large acyclic value is built (a line of 20,000 tasks
@@ -223,7 +243,7 @@ class Station(_Value):
     reliability: Reliability | None = None
     manual_bypass: ManualBypass | None = None
     robots: tuple[Robot, ...] = ()
-    tasks: Annotated[tuple[Task, ...], Field(max_length=limits.TASKS.high)] = ()
+    tasks: Annotated[tuple[Task, ...], Field(max_length=limits.TASKS_PER_STATION.high)] = ()
     robot_slots: tuple[Pose, ...] = ()  # where an extra robot could be mounted
     tools_allowed: Whole(limits.TOOLS) | None = None  # max different tools in the station
 
@@ -415,6 +435,9 @@ class Line(_Value):
         from cyclecore.model.checks import check_line
         from cyclecore.model.errors import LineFileError, problems_from_validation
 
+        oversized = _too_many_tasks(data)
+        if oversized:  # refused before validating them: a million tasks would take minutes to refuse
+            raise LineFileError(source, oversized)
         with gc_paused():
             try:
                 line = cls.model_validate(data)
