@@ -580,3 +580,15 @@ def test_a_speed_or_a_position_out_of_range_is_refused_by_line(old, new, where, 
     text = _tp([("a", cart.format(y=0.0)), ("b", cart.format(y=300.0))], ["J P[1] 100% FINE", "L P[2] 100mm/sec FINE"])
     (tmp_path / "R1.ls").write_text(text.replace(old, new, 1))
     _exit_2(tmp_path, tmp_path / "R1.ls", where)
+
+
+def test_import_into_a_line_with_programs_writes_beside_it_only(tmp_path):
+    source = programs_dir() / "fanuc/rpiRobotics__fanuc_motion_program_exec__TMPA.LS"
+    assert RUNNER.invoke(app, ["import", str(source), "-o", str(tmp_path / "line.yaml")]).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    example = programs_dir() / "fanuc/rpiRobotics__fanuc_motion_program_exec__EXAMPLE.LS"
+    result = RUNNER.invoke(app, ["import", str(example), "--into", str(tmp_path / "line.yaml"),
+                                 "-o", str(elsewhere / "line.yaml")])
+    assert result.exit_code == 2 and "relative to it" in " ".join(result.output.split())
+    assert list(elsewhere.iterdir()) == []
