@@ -47,7 +47,13 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
     targets no robot configuration reaches within joint limits.
     """
     path = Path(path)
-    raw = read_document(path)
+    return line_from_document(path, read_document(path), check_reach=check_reach)
+
+
+def line_from_document(path: Path, raw: dict, *, check_reach: bool = True) -> Line:
+    """A line from the mapping :func:`read_document` read from ``path`` (spot lists and robot
+    programs it references read relative to it): what :func:`load_line` does after reading, for a
+    caller that has read the file already (a line or a plant, by its content)."""
     problems: list[Problem] = []
     _inline_spot_lists(raw, path.parent, problems)
     tasks_from_programs(raw, path.parent, problems)  # robots with program: {file: R1.src} (issue 13)
