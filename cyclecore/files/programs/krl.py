@@ -218,10 +218,8 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
                 kind = "ptp" if keyword in ("PTP", "SPTP") else "circular" if via is not None else "linear"
                 if kind != "ptp" and target[0] == "joints":
                     fail(path, n, f"a Cartesian target for {keyword} (a joint target moves PTP)")
-                if motions:
+                if motions:  # what followed the previous motion is its time; before the first, this one's
                     motions[-1] = _with_time(motions[-1], pending_process, pending_logic, pending_calls)
-                elif pending_process or pending_logic:
-                    pass  # counted on this, the first motion
                 process, logic, calls = (pending_process, pending_logic, pending_calls) if not motions else (0.0, 0.0, [])
                 pending_process = pending_logic = 0.0
                 pending_calls = []

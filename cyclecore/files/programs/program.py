@@ -279,10 +279,7 @@ def reordered_text(program: Program, order: list[int]) -> str:
     for slot, span in enumerate(spans):
         out.extend(lines[cursor:span[0]])
         chosen = spans[order[slot]]
-        block = lines[chosen[0]:chosen[1]]
-        if block and not block[-1].endswith(("\n", "\r")) and chosen[1] != len(lines):
-            block[-1] += "\n"
-        out.extend(block)
+        out.extend(lines[chosen[0]:chosen[1]])  # a unit ends before the routine's END: its line end is its own
         cursor = span[1]
     out.extend(lines[cursor:])
     return "".join(out)
