@@ -395,7 +395,8 @@ def test_import_into_an_existing_line_adds_a_robot_to_its_station(tmp_path):
     assert len(after.station("ST20").tasks_of("TMPA")) == 3
 
 
-# --- KRL inline forms (KSS 8 style, written here: no public .src/.dat pair carries them) ----------
+# --- KRL inline forms (KSS 8 style, written here: no public .src/.dat pair carries them; the FDAT
+# and LDAT records as KSS 8 writes them, with POINT2[] and nested CB aggregates) -------------------
 
 KRL_SRC = """&ACCESS RVP
 DEF R1( )
@@ -440,11 +441,11 @@ DEFDAT R1
 DECL E6AXIS XHOME={A1 0.0,A2 -90.0,A3 90.0,A4 0.0,A5 30.0,A6 0.0,E1 0.0}
 DECL FDAT FHOME={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
 DECL E6POS XP1={X 1800.0,Y -400.0,Z 1300.0,A 0.0,B 90.0,C 0.0,S 2,T 35,E1 0.0}
-DECL FDAT FP1={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
+DECL FDAT FP1={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE,POINT2[] " ",TQ_STATE FALSE}
 DECL PDAT PPDAT1={VEL 40,ACC 100,APO_DIST 100}
 DECL E6POS XP2={X 1800.0,Y 400.0,Z 1300.0,A 0.0,B 90.0,C 0.0,S 2,T 35,E1 0.0}
 DECL FDAT FP2={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
-DECL LDAT LCPDAT1={VEL 0.5,ACC 100,APO_DIST 100}
+DECL LDAT LCPDAT1={VEL 0.5,ACC 100,APO_DIST 100,APO_FAC 50.0,ORI_TYP #VAR,CIRC_TYP #BASE,CB {AUX_PT {ORI #CONSIDER,E1 #INTERPOLATE},TARGET_PT {ORI #INTERPOLATE,E1 #INTERPOLATE}}}
 DECL E6POS XP3={X 1900.0,Y 500.0,Z 1300.0,A 0.0,B 90.0,C 0.0}
 DECL E6POS XP4={X 2000.0,Y 400.0,Z 1300.0,A 0.0,B 90.0,C 0.0}
 DECL LDAT LCPDAT2={VEL 0.2,ACC 100,APO_DIST 100}
@@ -592,3 +593,16 @@ def test_import_into_a_line_with_programs_writes_beside_it_only(tmp_path):
                                  "-o", str(elsewhere / "line.yaml")])
     assert result.exit_code == 2 and "relative to it" in " ".join(result.output.split())
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_tp_spot_on_the_move_is_process_time_of_that_point(tmp_path):
+    cart = "X = 900.0 mm, Y = {y} mm, Z = 800.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg"
+    (tmp_path / "R1.ls").write_text(_tp([("a", cart.format(y=0.0)), ("b", cart.format(y=300.0))],
+                                        ["J P[1] 100% FINE", "L P[2] 1000mm/sec FINE SPOT[SD=1,P=1,S=1,ED=1]"]))
+    from cyclecore.files.programs import ProgramTimes
+
+    program = read_program(tmp_path / "R1.ls", ProgramTimes(process_s={"SPOT": 1.8}))
+    assert [(m.process_s, m.calls) for m in program.motions] == [(0.0, ()), (1.8, ("SPOT",))]
+    assert not any("SPOT" in c.why for c in program.constructs)
+    unset = read_program(tmp_path / "R1.ls")  # without a configured time it is reported, not counted
+    assert unset.motions[1].process_s == 0.0 and any("SPOT[" in c.why for c in unset.constructs)

@@ -53,7 +53,7 @@ def code_of(line: str) -> str:
 
 
 _AGGREGATE = re.compile(r"^\{\s*(?:\w+\s*:)?\s*(.*)\}\s*$")
-_FIELD = re.compile(r"^(\$?\w+)\s+(.+)$")
+_FIELD = re.compile(r"^(\$?\w+(?:\[\])?)\s*(.+)$")
 _BITS = re.compile(r"^'B([01]+)'$", re.I)
 _NUMERIC = re.compile(r"^[-+]?[\d.]")
 
@@ -64,7 +64,7 @@ def aggregate(text: str, file, line: int) -> dict:
     if not m:
         fail(file, line, "a complete aggregate {NAME value, ...} (is the declaration cut short?)", text.strip())
     out = {}
-    for part in filter(None, (p.strip() for p in m.group(1).split(","))):
+    for part in filter(None, (p.strip() for p in _top_level_parts(m.group(1)))):
         fm = _FIELD.match(part)
         if not fm:
             fail(file, line, "fields written NAME value", part)
@@ -75,6 +75,26 @@ def aggregate(text: str, file, line: int) -> dict:
         except ValueError:
             fail(file, line, f"a number for {name}", value)
     return out
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """Fields of an aggregate: split at commas outside nested braces and strings (an LDAT's
+    ``CB {AUX_PT {ORI #CONSIDER,…}}``, an FDAT's ``POINT2[] " "``)."""
+    parts, depth, quoted, current = [], 0, False, []
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "{":
+            depth += 1
+        elif not quoted and ch == "}":
+            depth -= 1
+        if ch == "," and depth == 0 and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
 
 
 class Declarations(dict):

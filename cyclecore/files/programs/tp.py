@@ -111,8 +111,12 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
             if shifted:
                 fail(path, n, f"a target where the program puts it; {shifted.group(1)} moves it by a register "
                               "set while the program runs")
-            if options.strip():
-                constructs.append(Construct(n, code, f"motion options not timed: {options.strip()}"))
+            processes = [word for word in re.findall(r"\b([A-Za-z_]\w*)\s*\[", options)
+                         if times.process_time(word) is not None]  # SPOT[SD=1,P=1,S=1,ED=1] on the move
+            unread = re.sub(r"\b(" + "|".join(map(re.escape, processes)) + r")\s*\[[^\]]*\]", "", options).strip() \
+                if processes else options.strip()
+            if unread:
+                constructs.append(Construct(n, code, f"motion options not timed: {unread}"))
             uframe = _frame(frames, "UFRAME", target["uf"], registers, reported, constructs, n, code)
             utool = _frame(frames, "UTOOL", target["ut"], registers, reported, constructs, n, code)
             if motions:
@@ -120,7 +124,7 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
                 pending = [0.0, 0.0, []]
             kind = "ptp" if letter == "J" else "circular" if via is not None else "linear"
             motions.append(checked(path, _motion(n, target, via, kind, uframe, utool, share, speed, term, pending)))
-            pending = [0.0, 0.0, []]
+            pending = [sum(times.process_time(w) for w in processes), 0.0, [w.upper() for w in processes]]
             starts.append(first)
             ends.append(last + 1)
             continue
