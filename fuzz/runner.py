@@ -133,7 +133,10 @@ def _worker(connection, root: str, memory_limit: int) -> None:
         runner.invoke(app, argv)
     connection.send("ready")
     while True:
-        message = connection.recv()
+        try:
+            message = connection.recv()
+        except EOFError:  # the campaign is gone
+            return
         if message is None:
             return
         case, command = message
