@@ -10,7 +10,8 @@
 ``hang``               no answer within the time limit (the worker is killed and restarted)
 ``crash``              the worker process died (a signal: segfault, abort, out of memory)
 ``nan-inf``            exit 0 but NaN or infinity in the output
-``wrong-exit``         any other exit code, or exit 0/2 with nothing said
+``wrong-exit``         any other exit code, exit 0/2 with nothing said, or a written line
+                       (``-o``) that ``analyze`` refuses
 =====================  =========================================================================
 """
 
@@ -88,6 +89,8 @@ def classify(run: dict, file_names: list[str]) -> tuple[str, str]:
             found = found or (non_finite_in_text(text) and f"{name}: {non_finite_in_text(text)}")
         if found:
             return "nan-inf", f"non-finite output: {found}"
+        if run.get("reload_error"):
+            return "wrong-exit", f"the line it wrote does not load again: {run['reload_error']}"
         if not out.strip():
             return "wrong-exit", "exit 0 with no output"
         return "ok", ""

@@ -91,6 +91,11 @@ def run_command(runner, app, case: Case, command: list[str], root: Path) -> dict
         except OSError:
             pass
     answer["written"] = written
+    line_out = folder / "out.yaml"
+    if result.exit_code == 0 and line_out.is_file():  # a line cyclecore wrote must load again
+        again = runner.invoke(app, DEBUG + ["analyze", str(line_out), "--json"], catch_exceptions=True)
+        if again.exit_code != 0:
+            answer["reload_error"] = f"exit {again.exit_code}: {(_text(again, 'stderr') or '').strip()[:300]}"
     shutil.rmtree(root / case.id, ignore_errors=True)
     return answer
 
