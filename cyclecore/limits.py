@@ -160,7 +160,9 @@ LABOUR_POOL = Limit(0.0, 1e6, "operators", "people available or hired: a plant e
                     "a million keeps every week's sum finite")
 
 # --- files --------------------------------------------------------------------------------------
-MAX_FILE_BYTES = 256 * 1024 * 1024    # a line, plant or program file; the largest real ones are MB
+MAX_FILE_BYTES = 64 * 1024 * 1024     # a line, plant, plan or spot file: the largest real ones are a
+                                      # few MB (the body shop's 72 robots: 0.2 MB), and a parsed JSON
+                                      # line takes about 8x its size in memory
 MAX_PROGRAM_BYTES = 16 * 1024 * 1024  # a robot program: the largest real one seen is 419 KB; a
                                       # controller holds a few MB of programs in all
 MAX_NESTING = 64                      # JSON/YAML depth: a line file nests about 6 deep
