@@ -548,6 +548,17 @@ def test_output_into_a_read_only_folder_is_refused(tmp_path):
         folder.chmod(0o700)
 
 
+def test_output_where_no_file_can_be_created_is_refused_naming_the_reason(tmp_path, monkeypatch):
+    """What a read-only mount or a full quota answers (root passes permission bits, not these)."""
+    def refuse(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    with pytest.raises(OutputFileError, match=r"cannot create a file in .*\(Read-only file system\); expected a "
+                                              r"folder you can write to"):
+        check_writable(tmp_path / "plan.json", (".json",))
+
+
 def test_write_onto_a_folder_or_into_a_missing_one_changes_nothing_and_leaves_no_temp_file(tmp_path):
     (tmp_path / "old.json").write_text("old")
     (tmp_path / "taken").mkdir()
