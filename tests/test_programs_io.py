@@ -606,3 +606,24 @@ def test_a_tp_spot_on_the_move_is_process_time_of_that_point(tmp_path):
     assert not any("SPOT" in c.why for c in program.constructs)
     unset = read_program(tmp_path / "R1.ls")  # without a configured time it is reported, not counted
     assert unset.motions[1].process_s == 0.0 and any("SPOT[" in c.why for c in unset.constructs)
+
+
+def test_a_programmed_acceleration_share_times_a_linear_move_as_the_exact_trapezoid_with_jerk(tmp_path):
+    (tmp_path / "R1.src").write_text("DEF R1( )\n$VEL.CP=0.5\nBAS(#ACC_CP,20)\n"
+                                     "PTP {X 1800,Y -600,Z 1300,A 0,B 45,C 180}\n"
+                                     "LIN {X 1800,Y 600,Z 1300,A 0,B 45,C 180}\nEND\n")
+    line = import_programs([tmp_path / "R1.src"], model="KR210-R3100-2").line
+    assert [t.acceleration for t in line.stations[0].tasks] == [None, 0.2]
+    from cyclecore.robot.cell import robot_program
+
+    station = line.stations[0]
+    robot = station.robots[0]
+    model = line.robot_model(robot.model)
+    configs = robot_program(line, station, robot).configs
+    # the PTP moves around it: to the first point (from a home solved for it: a round-off move) and back home
+    ptp = ptp_duration(configs[[0, 2]], configs[[1, 0]], model.vmax, model.amax, model.jmax).sum()
+    # the acceleration limit is reached (sqrt(v j) > a) and so is the speed: L/v + v/a + a/j
+    v, a, j, length = 0.5, 0.2 * model.max_tcp_acceleration_m_s2, model.max_tcp_jerk_m_s3, 1.2
+    assert np.sqrt(v * j) > a and length > v * v / a + v * a / j
+    motion = analyze(line).stations[0].robots[0].motion_s
+    assert motion - ptp == pytest.approx(length / v + v / a + a / j, rel=1e-9)

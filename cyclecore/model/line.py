@@ -217,6 +217,7 @@ class Task(_Value):
     ptp_speed: Within(limits.SPEED_OVERRIDE) | None = None  # share of joint max; default 1
     tcp_speed_m_s: Annotated[float, Field(ge=TCP_SPEED_M_S.low, le=TCP_SPEED_M_S.high)] | None = None
     via: tuple[Pose, ...] = ()  # a circular move's auxiliary point: a linear move passes it first
+    acceleration: Within(limits.SPEED_OVERRIDE) | None = None  # share of the joint (PTP) or TCP (linear) acceleration limits
 
     @model_validator(mode="after")
     def _one_target(self):

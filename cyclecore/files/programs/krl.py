@@ -5,7 +5,8 @@ E6AXIS/AXIS (A1..A6 deg), declared in the ``.dat`` (or the ``.src``) or written 
 (``PTP {A1 0,...}``, ``LIN {X ...}``). Inline forms (``;FOLD PTP P1 ...`` with a body of
 ``PDAT_ACT=``, ``FDAT_ACT=``, ``BAS(#PTP_PARAMS,v)``, ``PTP XP1``) move as one unit. Speeds:
 ``BAS(#PTP_PARAMS,v)``/``BAS(#VEL_PTP,v)`` (percent of the axis maximum), PDAT ``VEL``;
-``BAS(#CP_PARAMS,v)``, ``$VEL.CP`` and LDAT ``VEL`` (m/s). Frames: ``$BASE``/``$TOOL`` set to a
+``BAS(#CP_PARAMS,v)``, ``$VEL.CP`` and LDAT ``VEL`` (m/s); accelerations from PDAT/LDAT ``ACC``
+and ``BAS(#ACC_PTP,a)``/``BAS(#ACC_CP,a)`` (percent of the robot's). Frames: ``$BASE``/``$TOOL`` set to a
 literal FRAME, BASE/TOOL numbers from FDAT or ``BAS(#BASE,n)`` (a number other than 0 whose
 BASE_DATA the program does not hold is reported and taken as the robot base). The first DEF (the
 main routine) is read, or the one named; a call of a routine of the same file that moves the robot
@@ -169,8 +170,8 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
                                           f"{path.with_suffix('.dat').name}, which is absent")
     name = re.match(r"^(?:GLOBAL\s+)?DEF\s+(\w+)", codes[main_start], re.I).group(1)
 
-    state = dict(ptp=None, cp=None, base=IDENTITY, base_name="0", tool=IDENTITY, tool_name="0",
-                 approximation=None)
+    state = dict(ptp=None, cp=None, acc_ptp=None, acc_cp=None, base=IDENTITY, base_name="0", tool=IDENTITY,
+                 tool_name="0", approximation=None)
     reported_frames = set()
     motions, constructs = [], []
     starts, ends = [], []
@@ -406,10 +407,12 @@ def _motion(n, label, kind, target, via, state, approximation, process, logic, c
                                                                [w.get("C", 0.0), w.get("B", 0.0), w.get("A", 0.0)]))
     tool_xyz, tool_rpy = pose_fields(state["tool"])
     label = label if not label.startswith("{") else _literal_label(label)
+    acceleration = state["acc_ptp"] if kind == "ptp" else state["acc_cp"]
     return Motion(n, label, kind, xyz, rpy, joints, via_xyz, via_rpy, f"tool {state['tool_name']}",
                   tool_xyz, tool_rpy, configuration, ranges,
                   state["ptp"] if kind == "ptp" else None, state["cp"] if kind != "ptp" else None,
-                  approximation, process, logic, tuple(calls), (n - 1, n))
+                  approximation, process, logic, tuple(calls), (n - 1, n),
+                  None if acceleration is None or acceleration == 1.0 else acceleration)
 
 
 def _with_time(motion: Motion, process, logic, calls) -> Motion:
@@ -444,6 +447,8 @@ def _inline_setting(text, upper, state, decls, path, n):
     m = re.match(r"^(PDAT_ACT|LDAT_ACT|FDAT_ACT)\s*=\s*(\w+)", upper)
     if m and m.group(2) in decls:
         values = decls[m.group(2)][1]
+        if m.group(1) in ("PDAT_ACT", "LDAT_ACT") and isinstance(values.get("ACC"), float):
+            state["acc_ptp" if m.group(1) == "PDAT_ACT" else "acc_cp"] = values["ACC"] / 100.0
         if m.group(1) == "PDAT_ACT" and isinstance(values.get("VEL"), float):
             state["ptp"] = values["VEL"] / 100.0
         elif m.group(1) == "LDAT_ACT" and isinstance(values.get("VEL"), float):
@@ -459,6 +464,10 @@ def _inline_setting(text, upper, state, decls, path, n):
 
 def _setting(text, upper, state, decls, path, n) -> str | None:
     """Apply a speed, frame or tool setting; 'speed', 'frame' or None (not a setting)."""
+    m = re.match(r"^BAS\s*\(#ACC_(PTP|CP)\s*,\s*([^)]+)\)", upper)
+    if m:
+        state["acc_ptp" if m.group(1) == "PTP" else "acc_cp"] = _number(m.group(2), path, n) / 100.0
+        return "speed"
     m = re.match(r"^BAS\s*\(#(VEL_PTP|PTP_PARAMS)\s*,\s*([^)]+)\)", upper)
     if m:
         state["ptp"] = _number(m.group(2), path, n) / 100.0

@@ -95,6 +95,8 @@ def robot_from_program(program: Program, robot: str, model_name: str, model: Rob
                 q = _taught_branch(arm, target @ invert(robot_tool), motion, previous, notes)
                 if q is not None and any(r is not None for r in motion.joint_ranges_deg):
                     fields["configuration_deg"] = tuple(float(v) for v in np.degrees(q))
+            if motion.acceleration is not None and motion.acceleration < 1.0:
+                fields["acceleration"] = motion.acceleration
             if motion.kind == "ptp":
                 if motion.ptp_speed is not None and motion.ptp_speed < 1.0:
                     fields["ptp_speed"] = motion.ptp_speed

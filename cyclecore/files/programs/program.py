@@ -99,6 +99,7 @@ class Motion(Result):
     logic_s: float
     calls: tuple
     unit: tuple  # (first, end) 0-based line indices of the text that moves with this motion
+    acceleration: float | None = None  # share of the acceleration limits (KRL ACC, AccSet, TP ACCn)
 
     missing_reasons = {
         "xyz_m": "a joint target", "rpy_deg": "a joint target", "joints_deg": "a Cartesian target",
@@ -108,6 +109,7 @@ class Motion(Result):
         "tcp_speed_m_s": "a PTP move, or no TCP speed programmed",
         "approximation": "the move stops exactly at its target",
         "joint_ranges_deg": "the program's configuration does not bound this axis (or has no end here: inf)",
+        "acceleration": "full acceleration (100 %)",
     }
 
 
@@ -190,6 +192,8 @@ def checked(path, motion: Motion) -> Motion:
     TCP speed in ``limits.TCP_SPEED_M_S``; a program's 0 % or 0 mm/s is refused by its line."""
     if motion.ptp_speed is not None and not 0.0 < motion.ptp_speed <= 1.0:
         fail(path, motion.line, "a PTP speed in (0, 100] % of the joint maximum", f"{motion.ptp_speed * 100:g} %")
+    if motion.acceleration is not None and not 0.0 < motion.acceleration <= 1.0:
+        fail(path, motion.line, "an acceleration in (0, 100] % of the robot's", f"{motion.acceleration * 100:g} %")
     if motion.tcp_speed_m_s is not None and not TCP_SPEED_M_S.holds(motion.tcp_speed_m_s):
         fail(path, motion.line, f"a TCP speed {TCP_SPEED_M_S.text()}", f"{motion.tcp_speed_m_s:g} m/s")
     return motion

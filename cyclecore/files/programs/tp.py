@@ -4,7 +4,7 @@
 ``C P[4]`` continues on the next line with ``: P[5] speed term``. ``/POS`` holds each point, one
 block per motion group: Cartesian (UF, UT, ``CONFIG : 'N U T, t1, t4, t6'``, X/Y/Z mm, W/P/R deg
 with R = Rz(R)·Ry(P)·Rx(W)) or joint (J1..J6 deg). Only group 1 (the robot) is read; others are
-reported. Speeds: J in ``%`` (share of the joint maximum), L/C in ``mm/sec`` or ``cm/min``; a speed
+reported. Speeds: J in ``%`` (share of the joint maximum), ``ACCn`` the acceleration share, L/C in ``mm/sec`` or ``cm/min``; a speed
 in ``sec``, ``msec``, ``deg/sec``, ``max_speed`` or a register is reported and timed at full speed.
 User frames and tools are applied when the program builds them from position registers
 (``PR[9,1]=…``, ``UTOOL[9]=PR[9]``); one it does not define is reported and taken as the world
@@ -111,6 +111,14 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
             if shifted:
                 fail(path, n, f"a target where the program puts it; {shifted.group(1)} moves it by a register "
                               "set while the program runs")
+            acc = re.search(r"\bACC\s*(\d+)\b", options)
+            acceleration = None
+            if acc:
+                options = options[:acc.start()] + options[acc.end():]
+                acceleration = min(float(acc.group(1)), 100.0) / 100.0
+                if float(acc.group(1)) > 100:
+                    constructs.append(Construct(n, code, f"ACC{acc.group(1)} above 100: timed at the robot's "
+                                                         "acceleration (ACC100)"))
             processes = [word for word in re.findall(r"\b([A-Za-z_]\w*)\s*\[", options)
                          if times.process_time(word) is not None]  # SPOT[SD=1,P=1,S=1,ED=1] on the move
             unread = re.sub(r"\b(" + "|".join(map(re.escape, processes)) + r")\s*\[[^\]]*\]", "", options).strip() \
@@ -123,7 +131,9 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
                 motions[-1] = _add(motions[-1], *pending)
                 pending = [0.0, 0.0, []]
             kind = "ptp" if letter == "J" else "circular" if via is not None else "linear"
-            motions.append(checked(path, _motion(n, target, via, kind, uframe, utool, share, speed, term, pending)))
+            motions.append(checked(path, dataclasses.replace(
+                _motion(n, target, via, kind, uframe, utool, share, speed, term, pending),
+                acceleration=None if acceleration in (None, 1.0) else acceleration)))
             pending = [sum(times.process_time(w) for w in processes), 0.0, [w.upper() for w in processes]]
             starts.append(first)
             ends.append(last + 1)
