@@ -18,8 +18,6 @@ import dataclasses
 import re
 from pathlib import Path
 
-import numpy as np
-
 from cyclecore.files.programs.program import (
     IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, numbers, pose_fields,
     read_lines, units,
