@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from cyclecore import limits
 from cyclecore.arguments import PATH, Instance, arguments
 from cyclecore.files.output import check_writable, write_all_or_nothing  # noqa: F401 (their home until now)
 from cyclecore.files.programs.linking import tasks_from_programs
@@ -160,7 +161,6 @@ def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dic
     """The tasks of a spot list, or None with the problems recorded (file name and line in each)."""
     import io
 
-    from cyclecore import limits
     from cyclecore.files.documents import decode_utf8
 
     where_file = f"{field} ({csv_path.name})"
@@ -223,9 +223,11 @@ def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dic
     return [task for _, _, task in keyed]
 
 
-def _spot_task(row: dict, where: str, problems: list[Problem]):
-    from cyclecore import limits
+_SPOT_MM = limits.POSITION_M.scaled(1000.0, "mm")  # the columns' units
+_SPOT_DEG = limits.ORIENTATION_RAD.scaled(limits.DEG_PER_RAD, "°")
 
+
+def _spot_task(row: dict, where: str, problems: list[Problem]):
     ok = True
 
     def number(column: str, limit):
@@ -241,8 +243,7 @@ def _spot_task(row: dict, where: str, problems: list[Problem]):
             return None
         return value
 
-    millimetres = limits.POSITION_M.scaled(1000.0, "mm")
-    degrees = limits.ORIENTATION_RAD.scaled(limits.DEG_PER_RAD, "°")
+    millimetres, degrees = _SPOT_MM, _SPOT_DEG
     name = row.get("name", "")
     if not name:
         problems.append(Problem(f"{where}.name", "expected a task name"))
