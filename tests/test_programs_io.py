@@ -627,3 +627,17 @@ def test_a_programmed_acceleration_share_times_a_linear_move_as_the_exact_trapez
     assert np.sqrt(v * j) > a and length > v * v / a + v * a / j
     motion = analyze(line).stations[0].robots[0].motion_s
     assert motion - ptp == pytest.approx(length / v + v / a + a / j, rel=1e-9)
+
+
+def test_a_line_files_program_reference_carries_the_times_the_program_cannot_say(tmp_path):
+    cart = "X = 900.0 mm, Y = {y} mm, Z = 800.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg"
+    (tmp_path / "R1.ls").write_text(_tp([("a", cart.format(y=0.0)), ("b", cart.format(y=300.0))],
+                                        ["J P[1] 100% FINE", "CALL SPOT", "DO[5]=ON", "WAIT DI[5]=ON",
+                                         "L P[2] 500mm/sec FINE", "CALL SPOT"]))
+    (tmp_path / "line.yaml").write_text(
+        "name: cell\nstations:\n  - name: ST10\n    robots:\n      - name: R1\n        model: R-2000iC-165F\n"
+        "        program: {file: R1.ls, process_s: {SPOT: 2.5}, output_s: 0.1, input_wait_s: 0.4}\n")
+    from cyclecore.files.line_file import load_line
+
+    tasks = load_line(tmp_path / "line.yaml").stations[0].tasks
+    assert [(t.process_time_s, t.logic_time_s) for t in tasks] == [(2.5, pytest.approx(0.5)), (2.5, 0.0)]

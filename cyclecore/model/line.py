@@ -173,6 +173,10 @@ class ProgramFile(_Value):
     the dialect comes from the extension), relative to the line file's folder and inside it."""
 
     file: Name
+    # what the program cannot say, when its tasks are read from it (``cyclecore import`` has options for these)
+    process_s: dict[Name, Duration] = {}  # seconds per call of a process routine (SPOT, GLUE …), by name
+    output_s: Duration = 0.0  # per output set
+    input_wait_s: Duration = 0.0  # per wait for an input or a condition
 
 
 class Robot(_Value):
