@@ -621,6 +621,13 @@ def test_written_files_are_fsynced_with_their_folder_and_keep_their_permissions(
     assert _listing(tmp_path) == ["a.json"]
 
 
+def test_cli_output_onto_a_folder_exits_2_and_leaves_no_temp_file(tmp_path):
+    (tmp_path / "out.yaml").mkdir()
+    result = _cli("sequence", "--example", "tutorial", "-o", str(tmp_path / "out.yaml"))
+    _assert_clean_exit_2(result, "is a folder")
+    assert _listing(tmp_path) == ["out.yaml"] and _listing(tmp_path / "out.yaml") == []
+
+
 def test_cli_output_into_a_missing_folder_fails_before_the_computation(tmp_path):
     from cyclecore.examples import example_path
 
