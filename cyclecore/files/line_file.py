@@ -4,7 +4,11 @@ Loading is all-or-nothing: every problem found in the file and the CSVs it refer
 collected into one :class:`~cyclecore.model.errors.LineFileError` naming the file, the field path and
 what was expected; nothing is returned half-built.
 
-Spot CSVs use the columns offline-programming tools export, with units fixed by the column:
+A spot CSV is read only from inside the line file's folder (a relative path, no ``..`` or link
+leading out, never an absolute path), as UTF-8, with fields of at most
+``limits.MAX_CSV_FIELD_BYTES`` characters and every number in its range; a refused file is named,
+never quoted. Spot CSVs use the columns offline-programming tools export, with units fixed by the
+column:
 
 =================  ======================================================
 ``name``           task name (unique in the line)
