@@ -641,3 +641,15 @@ def test_a_line_files_program_reference_carries_the_times_the_program_cannot_say
 
     tasks = load_line(tmp_path / "line.yaml").stations[0].tasks
     assert [(t.process_time_s, t.logic_time_s) for t in tasks] == [(2.5, pytest.approx(0.5)), (2.5, 0.0)]
+
+
+def test_krl_array_elements_with_literal_indices_are_points(tmp_path):
+    (tmp_path / "R1.dat").write_text("DEFDAT R1\nDECL E6POS XPICK[3]\nXPICK[1]={X 1800,Y -400,Z 1300,A 0,B 45,C 180}\n"
+                                     "XPICK[2]={X 1800,Y 400,Z 1300,A 0,B 45,C 180}\nENDDAT\n")
+    (tmp_path / "R1.src").write_text("DEF R1( )\nPTP XPICK[1]\nLIN XPICK[ 2 ]\nPTP XPICK[I]\nEND\n")
+    with pytest.raises(LineFileError, match=r"line 4: .*XPICK\[I\] is an array element chosen while the program runs"):
+        read_program(tmp_path / "R1.src")
+    (tmp_path / "R1.src").write_text("DEF R1( )\nPTP XPICK[1]\nLIN XPICK[ 2 ]\nEND\n")
+    program = read_program(tmp_path / "R1.src")
+    assert [(m.label, m.xyz_m) for m in program.motions] == [("XPICK[1]", pytest.approx((1.8, -0.4, 1.3))),
+                                                             ("XPICK[ 2 ]", pytest.approx((1.8, 0.4, 1.3)))]

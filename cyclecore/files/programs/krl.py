@@ -45,6 +45,7 @@ _ASSIGNED = re.compile(r"^(\w+)(?:\.\w+)?\s*=")
 _ROUTINE = re.compile(r"^(GLOBAL\s+)?DEF\s+\w+", re.I)
 _ROUTINE_NAME = re.compile(r"^(?:GLOBAL\s+)?DEF\s+(\w+)", re.I)
 _END = re.compile(r"^END\b", re.I)
+_ARRAY_ITEM = re.compile(r"^(\w+\[\s*\d+(?:\s*,\s*\d+)*\s*\])\s*=\s*(\{.*)$")
 _CODE = re.compile(r'^((?:[^;"]|"[^"]*")*)')
 
 
@@ -116,12 +117,16 @@ def _declarations(lines, file) -> Declarations:
     for index, raw in enumerate(lines):
         if "=" not in raw or ("{" not in raw and "DECL" not in raw.upper()):  # declarations are NAME={...}
             continue
-        m = DECL.match(code_of(raw))
-        if m:
-            value = m.group(3).strip()
+        code = code_of(raw)
+        m = DECL.match(code)
+        item = None if m else _ARRAY_ITEM.match(code)  # XP[3]={X …}: an element of a declared array
+        if m or item:
+            kind, name, value = (m.group(1).upper(), m.group(2), m.group(3)) if m else ("ITEM", item.group(1),
+                                                                                        item.group(2))
+            value = value.strip()
             if not _AGGREGATE.match(value):
                 fail(file, index + 1, "a complete aggregate {NAME value, ...} (is the declaration cut short?)", value)
-            dict.__setitem__(decls, m.group(2).upper(), (m.group(1).upper(), value, file, index + 1))
+            dict.__setitem__(decls, re.sub(r"\s+", "", name).upper(), (kind, value, file, index + 1))
     return decls
 
 
@@ -347,9 +352,9 @@ def _routine_end(codes, start: int) -> int:
 def _split_targets(rest: str) -> list[str]:
     parts, depth, current = [], 0, ""
     for ch in rest:
-        if ch == "{":
+        if ch in "{[":
             depth += 1
-        elif ch == "}":
+        elif ch in "}]":
             depth -= 1
         if ch in ", \t" and depth == 0:
             if current.strip():
@@ -367,7 +372,7 @@ def _point(target: str, decls, assigned, dat, path, n):
     if target.startswith("{"):
         values = aggregate(target, path, n)
     else:
-        name = target.upper()
+        name = re.sub(r"\s+", "", target).upper()
         if "[" in name and name not in decls:
             fail(path, n, f"a declared or literal target; {target} is an array element chosen while the program runs")
         if name not in decls:
