@@ -111,6 +111,8 @@ BUFFER = Count(*BUFFER_PLACES, "places", "a buffer holding more parts than a wee
                "store, and the simulator keeps every place in memory")
 PARALLEL = Count(*PARALLEL_COPIES, "copies", "identical copies of one station side by side")
 TASKS = Count(*TASKS_PER_LINE, "tasks", "loading is linear; this only bounds memory")
+ROBOTS_PER_STATION = Count(0, 64, "robots", "a cell holds a handful of robots (the body shop up to 4); "
+                           "each robot's program is checked against every task of its station")
 TASKS_PER_STATION = Count(0, 20_000, "tasks", "a station's robots do a few hundred tasks a cycle; "
                           "20,000 leaves room for generated lines while inverse kinematics, sequencing "
                           "and the checks of one station stay within seconds")

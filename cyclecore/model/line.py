@@ -247,7 +247,7 @@ class Station(_Value):
     parallel: Whole(limits.PARALLEL) = 1  # identical copies of this station sharing the flow
     reliability: Reliability | None = None
     manual_bypass: ManualBypass | None = None
-    robots: tuple[Robot, ...] = ()
+    robots: Annotated[tuple[Robot, ...], Field(max_length=limits.ROBOTS_PER_STATION.high)] = ()
     tasks: Annotated[tuple[Task, ...], Field(max_length=limits.TASKS_PER_STATION.high)] = ()
     robot_slots: tuple[Pose, ...] = ()  # where an extra robot could be mounted
     tools_allowed: Whole(limits.TOOLS) | None = None  # max different tools in the station
