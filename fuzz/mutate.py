@@ -559,7 +559,13 @@ def mutant(seed: int, index: int) -> Case:
             documents[doc] = json.loads(json.dumps(base.documents[doc]))
         mutations, weights = zip(*DOCUMENT_MUTATIONS)
         for _attempt in range(5):
-            done = rng.choices(mutations, weights=weights)[0](rng, documents[doc])
+            chosen = rng.choices(mutations, weights=weights)[0]
+            try:
+                done = chosen(rng, documents[doc])
+            except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+                # an earlier mutation left a shape this one does not expect (a Duplicated mapping,
+                # a list where a mapping was): try another, deterministically
+                done = None
             if done:
                 descriptions.append(f"{doc}: {done[0]}")
                 fields.append(done[1])
