@@ -20,7 +20,6 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cyclecore.limits import TCP_SPEED_M_S
 from cyclecore import limits
 from cyclecore.robot.geometry import pose_matrix
 from cyclecore.model.ranges import Whole, Within
@@ -210,7 +209,7 @@ class Task(_Value):
     configuration_deg: Joint6 | None = None
     process_time_s: Duration = 0.0  # weld, glue, fasten … with the robot standing still
     logic_time_s: Duration = 0.0  # I/O handshakes, gun closing, safety logic
-    tool: str | None = None
+    tool: Name | None = None
     after: tuple[Name, ...] = ()  # predecessors: task names that must be done no later than this one
     robot: Name | None = None  # the robot that does it (may be omitted when a station has one robot)
     robots: tuple[Name, ...] | None = None  # robots allowed to do it when re-splitting (default: all)
@@ -219,7 +218,7 @@ class Task(_Value):
     # the joint speed limits, or a straight TCP line at a programmed speed through ``via`` points
     motion: Literal["ptp", "linear"] = "ptp"
     ptp_speed: Within(limits.SPEED_OVERRIDE) | None = None  # share of joint max; default 1
-    tcp_speed_m_s: Annotated[float, Field(ge=TCP_SPEED_M_S.low, le=TCP_SPEED_M_S.high)] | None = None
+    tcp_speed_m_s: Within(limits.TCP_SPEED_M_S) | None = None
     via: tuple[Pose, ...] = ()  # a circular move's auxiliary point: a linear move passes it first
     acceleration: Within(limits.SPEED_OVERRIDE) | None = None  # share of the joint (PTP) or TCP (linear) acceleration limits
 
