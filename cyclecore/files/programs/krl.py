@@ -17,6 +17,7 @@ become joint ranges; S bits 0 and 1 depend on the arm's geometry and are not use
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -76,6 +77,8 @@ def aggregate(text: str, file, line: int) -> dict:
             out[name] = int(bits.group(1), 2) if bits else float(value) if _NUMERIC.match(value) else value
         except ValueError:
             fail(file, line, f"a number for {name}", value)
+        if isinstance(out[name], float) and not math.isfinite(out[name]):
+            fail(file, line, f"a finite number for {name}", value)
     return out
 
 
@@ -384,8 +387,8 @@ def _point(target: str, decls, assigned, dat, path, n):
         kind, values, _, _ = decls[name]
         if kind in ("PDAT", "LDAT", "FDAT"):
             fail(path, n, f"a point; {target} is {kind} data")
-    for key in ("X", "Y", "Z", "A", "B", "C", "A1", "A2", "A3", "A4", "A5", "A6"):
-        if key in values and not isinstance(values[key], float):
+    for key in ("X", "Y", "Z", "A", "B", "C", "A1", "A2", "A3", "A4", "A5", "A6", "S", "T"):
+        if key in values and (not isinstance(values[key], (int, float)) or not np.isfinite(values[key])):
             fail(path, n, f"a number for {key} of {target}", values[key])
     if all(k in values for k in ("X", "Y", "Z")):
         return ("pose", values)
@@ -435,9 +438,12 @@ def _with_unit(motion: Motion, span) -> Motion:
 
 def _number(text, path, n):
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         fail(path, n, "a number", text)
+    if not math.isfinite(value):
+        fail(path, n, "a finite number", text)
+    return value
 
 
 def _inline_setting(text, upper, state, decls, path, n):
@@ -491,15 +497,12 @@ def _setting(text, upper, state, decls, path, n) -> str | None:
     if m:
         frame = m.group(1).lower()
         value = m.group(2).strip()
-        if value.startswith("{"):
-            v = aggregate(value, path, n)
-            state[frame] = matrix([v.get("X", 0.0), v.get("Y", 0.0), v.get("Z", 0.0)],
-                                  [v.get("C", 0.0), v.get("B", 0.0), v.get("A", 0.0)])
-            state[f"{frame}_name"] = "literal"
-        elif value.upper() in decls:
-            v = decls[value.upper()][1]
-            state[frame] = matrix([v.get("X", 0.0), v.get("Y", 0.0), v.get("Z", 0.0)],
-                                  [v.get("C", 0.0), v.get("B", 0.0), v.get("A", 0.0)])
+        if value.startswith("{") or value.upper() in decls:
+            v = aggregate(value, path, n) if value.startswith("{") else decls[value.upper()][1]
+            numbers = [v.get(k, 0.0) for k in ("X", "Y", "Z", "C", "B", "A")]
+            if not all(isinstance(x, (int, float)) for x in numbers):
+                fail(path, n, "a FRAME of numbers X, Y, Z, A, B, C", value)
+            state[frame] = matrix(numbers[:3], numbers[3:])
             state[f"{frame}_name"] = "literal"
         elif value.upper() == "$NULLFRAME":
             state[frame] = IDENTITY

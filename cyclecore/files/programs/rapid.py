@@ -17,6 +17,7 @@ with arguments (targets passed in) or calling itself is refused.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from pathlib import Path
 
@@ -102,9 +103,12 @@ def _value(text: str, path, n):
         if token.upper() in ("TRUE", "FALSE"):
             return token.upper() == "TRUE"
         try:
-            return float(token)
+            number = float(token)
         except ValueError:
             return token
+        if not math.isfinite(number):
+            fail(path, n, "finite numbers", token)
+        return number
 
     result = parse()
     if position != len(tokens):
@@ -146,6 +150,8 @@ def _positional(args: list[str]) -> tuple[list[str], dict]:
 def _robtarget(value, path, n):
     try:
         (x, y, z), q, conf = value[0], value[1], value[2]
+        if len(q) != 4 or not all(isinstance(v, float) for v in [x, y, z, *q, *conf]) or not any(q):
+            raise ValueError
         return quaternion_matrix([x, y, z], q), [int(c) for c in conf]
     except (TypeError, ValueError, IndexError):
         fail(path, n, "a robtarget [[x,y,z],[q1,q2,q3,q4],[cf1,cf4,cf6,cfx],[eax]]")
@@ -162,6 +168,10 @@ def _external_axes_used(value) -> bool:
 def _frame(value, path, n):
     try:
         (x, y, z), q = value[0], value[1]
+        if not isinstance(q, list):
+            raise ValueError
+        if len(q) != 4 or not all(isinstance(v, float) for v in [x, y, z, *q]) or not any(q):
+            raise ValueError
         return quaternion_matrix([x, y, z], q)
     except (TypeError, ValueError, IndexError):
         fail(path, n, "a pose [[x,y,z],[q1,q2,q3,q4]]")
@@ -318,9 +328,12 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
 
 def _number(text, path, n):
     try:
-        return float(text)
+        value = float(text)
     except (TypeError, ValueError):
         fail(path, n, "a number", text)
+    if not math.isfinite(value):
+        fail(path, n, "a finite number", text)
+    return value
 
 
 def _named(name: str, kind: str, decls, path, n):
@@ -332,6 +345,10 @@ def _named(name: str, kind: str, decls, path, n):
         fail(path, n, f"{kind} declared in the module; {name} is not (declared in another module of the task? "
                       "put it in this one)")
     value = decl[1]
+    shape = "[robhold, [[x,y,z],[q1..q4]], load]" if kind == "tooldata" else \
+        "[robhold, ufprog, ufmec, [[x,y,z],[q1..q4]], [[x,y,z],[q1..q4]]]"
+    if not isinstance(value, list) or len(value) < (2 if kind == "tooldata" else 5):
+        fail(path, decl[2], f"{kind} {shape}")
     if kind == "tooldata":
         return name, _frame(value[1], path, decl[2])
     return name, _frame(value[3], path, decl[2]) @ _frame(value[4], path, decl[2])
@@ -353,6 +370,8 @@ def _target(text, keyword, decls, wobj, tool, path, n):
         try:
             dx, dy, dz = (float(a) for a in args[1:4])
             rot = [float(optional.get(k, 0.0)) for k in ("RX", "RY", "RZ")]
+            if not all(math.isfinite(v) for v in (dx, dy, dz, *rot)):
+                raise ValueError
         except ValueError:
             fail(path, n, f"{offset.group(1)} on a declared target with literal offsets; this one is "
                           "computed while the program runs", text)

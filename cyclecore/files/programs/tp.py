@@ -15,6 +15,7 @@ letters depend on the arm and are not used.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from cyclecore.files.programs.program import (
     read_lines, units,
 )
 
+NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)"
 PREFIX = re.compile(r"^\s*(\d+)?\s*:(.*)$")
 MOTION = re.compile(r"^(J|L|C|A)\s+(P|PR)\[([^\]]*)\]\s*(.*)$")
 BLOCK_OPEN = re.compile(r":\s*FOR\b")
@@ -94,7 +96,8 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
                 if not second:
                     fail(path, n, "a circular move C P[aux] : P[end] speed term", code)
                 via = _point(points, key, path, n)
-                key = int(re.match(r"^\s*(\d+)", second.group(1)).group(1))
+                end_key = re.match(r"^\s*(\d+)", second.group(1))
+                key = int(end_key.group(1)) if end_key else None
                 rest = second.group(2)
             if letter == "A":
                 constructs.append(Construct(n, code, "circular arc (A) timed as a linear move"))
@@ -136,7 +139,7 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
             starts.append(first)
             ends.append(last + 1)
             continue
-        wait = re.match(r"^WAIT\s+([\d.]+)\s*\(sec\)$", code)
+        wait = re.match(rf"^WAIT\s+({NUMBER})\s*\(sec\)$", code)
         if wait:
             pending[1] += float(wait.group(1))
             continue
@@ -146,7 +149,12 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
         if re.match(r"^(DO|RO|GO|AO|F)\[", code):
             pending[1] += times.output_s
             continue
-        pr = re.match(r"^PR\[(\d+),(\d+)\]\s*=\s*([-+]?[\d.]+)$", code)
+        pr = re.match(rf"^PR\[(\d+),(\d+)\]\s*=\s*({NUMBER})$", code)
+        if pr and (not math.isfinite(float(pr.group(3))) if re.match(r"^[-+]?(\d+\.?\d*|\.\d+)$", pr.group(3))
+                   else True):
+            fail(path, n, "a finite number", pr.group(3))
+        if pr and not 1 <= int(pr.group(2)) <= 6:
+            fail(path, n, "a position register component 1..6 (X, Y, Z, W, P, R)", pr.group(2))
         if pr:
             registers.setdefault(int(pr.group(1)), [0.0] * 6)[int(pr.group(2)) - 1] = float(pr.group(3))
             continue
@@ -227,6 +235,8 @@ def _positions(lines, sections, path):
 def _group(text, label, path, n):
     def field(name, unit):
         m = re.search(rf"\b{name}\s*=\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*{unit}", text)
+        if m and not math.isfinite(float(m.group(1))):
+            fail(path, n, f"a finite number for {name}", m.group(1))
         return float(m.group(1)) if m else None
 
     uf = re.search(r"UF\s*:\s*(\d+)", text)
@@ -260,7 +270,7 @@ def _speed_and_term(letter, rest, constructs, n, code, path):
         fail(path, n, "a speed and a termination (FINE or CNTn)", code)
     speed_text, term, options = m.groups()
     speed = share = None
-    unit = re.match(r"^([-+]?[\d.]+)(%|mm/sec|cm/min|sec|msec|deg/sec)$", speed_text)
+    unit = re.match(rf"^({NUMBER})(%|mm/sec|cm/min|sec|msec|deg/sec)$", speed_text)
     if unit and unit.group(2) == "%" and letter == "J":
         share = float(unit.group(1)) / 100.0
     elif unit and unit.group(2) == "mm/sec" and letter != "J":
