@@ -121,6 +121,11 @@ def _where(exc_info) -> str:
 def _worker(connection, root: str, memory_limit: int) -> None:
     import resource
 
+    # `python -m fuzz` from the repository puts it on sys.path, where the source folder would
+    # shadow an installed cyclecore (and its compiled kernel): the worker drops it
+    repository = Path(__file__).resolve().parents[1]
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != repository]
+
     os.environ["COLUMNS"] = "160"
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
