@@ -161,8 +161,10 @@ def _settle(f, s, t, t0, t1, station, p, dirty, need, states, work_model, up_kin
     n = p.shape[0]
     lo = max(around - 1, 0)
     hi = min(around + 1, n - 1)
-    for i in range(lo, hi + 1):
-        need[i] = 1
+    # an event changes one machine of station ``around``: that station may push or pull, the next
+    # one may take the part; the station before moves only once this one pulls (then flagged)
+    need[around] = 1
+    need[hi] = 1
     pending = True
     while pending:
         pending = False
