@@ -370,7 +370,8 @@ TIME_LIMIT = Number(above=limits.SEARCH_TIME_S.low, at_most=limits.SEARCH_TIME_S
                     what=f"a time limit {limits.SEARCH_TIME_S.text()}")  # every combinatorial search
 SEED = Integer(at_least=limits.SEED.low, at_most=limits.SEED.high,
                what="an integer seed in [0, 2**63 - 1]")  # every seeded search and simulation
-TARGET = Number(above=0, optional=True, what="a positive number of products per week")  # plant output
+TARGET = Number(at_least=limits.PRODUCTS_PER_WEEK.low, at_most=limits.PRODUCTS_PER_WEEK.high, optional=True,
+                what=f"a positive number of products per week {limits.PRODUCTS_PER_WEEK.text()[:-len(' products/week')]}")  # plant output
 WEEKS = Number(above=limits.SIMULATED_WEEKS.low, at_most=limits.SIMULATED_WEEKS.high,
                what=f"a number of weeks {limits.SIMULATED_WEEKS.text()[:-len(' weeks')]}")  # a simulated window
 REPLICATIONS = Integer(at_least=limits.REPLICATIONS[0], at_most=limits.REPLICATIONS[1])

@@ -144,6 +144,9 @@ OPERATORS_CHANGED = Limit(-1_000.0, 1_000.0, "operators", "people a declared opt
 # --- work ceilings ------------------------------------------------------------------------------
 MAX_SIMULATED_EVENTS = 2_000_000_000  # station-parts per request: about 20 s of the max-plus kernel
 MAX_PRODUCTS_PER_WEEK = 1e9            # a target above this is no line's
+PRODUCTS_PER_WEEK = Limit(1e-3, MAX_PRODUCTS_PER_WEEK, "products/week", "a target: below one product "
+                          "in 20 years its takt is no cycle time (5e-324 gave an infinite takt); above a "
+                          "billion a week no plant's")
 
 # --- searches and their requests (balancing, sequencing, the CLI's options; engineer F) ---------
 SEARCH_TIME_S = Limit(0.0, 86_400.0, "s", "a search's effort is sized from its time limit; a day "

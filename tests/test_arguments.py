@@ -62,11 +62,11 @@ TARGET_TAKERS = {
 
 @pytest.mark.parametrize("bad, shown", [
     (True, "True"), (False, "False"), (0, "0"), (-5.0, "-5.0"), (math.nan, "NaN"), (math.inf, "inf"),
-    ("1000", "'1000'"), (np.bool_(True), "True"),
+    ("1000", "'1000'"), (np.bool_(True), "True"), (5e-324, "5e-324"),
 ])
 @pytest.mark.parametrize("function", sorted(TARGET_TAKERS))
 def test_a_bad_target_reads_the_same_from_every_function(function, bad, shown):
-    expected = f"target: got {shown}, expected a positive number of products per week"
+    expected = f"target: got {shown}, expected a positive number of products per week in [0.001, 1e+09]"
     assert message(lambda: TARGET_TAKERS[function](bad)) == expected
 
 

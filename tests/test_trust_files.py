@@ -198,6 +198,15 @@ def test_cli_refuses_mtbf_of_1e308_hours_with_exit_2(tmp_path):
     _assert_clean_exit_2(_cli("analyze", str(path)), expected)
 
 
+def test_a_vanishing_target_is_refused_not_an_infinite_takt(tmp_path):
+    """``--target 5e-324`` made the takt inf (the fuzzer's finding): a target has a range too."""
+    with pytest.raises(ValueError, match=r"target: got 5e-324, expected a positive number of products per week "
+                                         r"in \[0.001, 1e\+09\]"):
+        analyze(line_from_dict(valid_line()), target=5e-324)
+    assert math.isfinite(analyze(line_from_dict(valid_line()), target=limits.PRODUCTS_PER_WEEK.low).takt_s)
+    _assert_clean_exit_2(_cli("analyze", str(_write(tmp_path, valid_line())), "--target", "5e-324"), "target")
+
+
 def test_analysis_at_the_edges_of_every_range_is_finite_json():
     """The widest values the ranges allow (the least reliable and the most reliable station, the
     longest repairs, the biggest buffer) give finite figures: no nan%, no nan units/week."""
