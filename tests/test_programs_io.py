@@ -653,3 +653,21 @@ def test_krl_array_elements_with_literal_indices_are_points(tmp_path):
     program = read_program(tmp_path / "R1.src")
     assert [(m.label, m.xyz_m) for m in program.motions] == [("XPICK[1]", pytest.approx((1.8, -0.4, 1.3))),
                                                              ("XPICK[ 2 ]", pytest.approx((1.8, 0.4, 1.3)))]
+
+
+@pytest.mark.parametrize("name", ["kuka/RoboDK__Industrial-Robots-VSCode__Program.src",
+                                  "abb/RoboDK__Industrial-Robots-VSCode__Program.mod",
+                                  "fanuc/rpiRobotics__fanuc_motion_program_exec__EXAMPLE.LS"])
+def test_a_mutated_program_imports_or_is_refused_by_a_line_file_error_never_anything_else(name, tmp_path):
+    rng = np.random.default_rng(7)
+    text = (programs_dir() / name).read_bytes()
+    target = tmp_path / Path(name).name
+    for _ in range(25):  # characters that make or break syntax, dropped in at random places
+        data = bytearray(text)
+        for position in rng.integers(0, len(data), size=3):
+            data[position] = b"{}[],;:=()\"'\n PXYZ09.-#$eE"[rng.integers(0, 26)]
+        target.write_bytes(bytes(data))
+        try:
+            import_programs([target])
+        except LineFileError as error:
+            assert target.name in str(error) or "line" in str(error)
