@@ -95,6 +95,7 @@ def test_planned_downtime_scales_calendar_throughput_and_nothing_else():
     (dict(hours=1e-9), "hours.*at least 1 s"),
     (dict(warmup_hours=1e6), "warmup_hours"),
     (dict(hours=80_000.0, warmup_hours=10_000.0), "warmup_hours.*3.2e\\+08"),
+    (dict(hours=85_000.0), "^hours.*10% of hours by default"),  # the default warm-up pushes it over
     (dict(planned_downtime=1 - 1e-13), "planned_downtime.*at least 1 s"),
     (dict(replications=10**6), r"replications.*100000"),  # once a hang
     (dict(mtbf_s=5e-324), r"mtbf_s\[0\].*\[1, 3.2e\+09\]"),  # once a hang

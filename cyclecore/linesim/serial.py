@@ -76,15 +76,18 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
                       failure_clock=failure_clock, parallel=parallel, bypass_after_s=bypass_after_s,
                       bypass_cycle_s=bypass_cycle_s, bypass_operators=bypass_operators,
                       weibull_shape=weibull_shape, lognormal_sigma=lognormal_sigma, station_keys=station_keys)
-    if warmup_hours is None:
+    default_warmup = warmup_hours is None
+    if default_warmup:
         warmup_hours = 0.1 * hours
     chosen = _choose_kernel(spec, kernel)
 
     t0 = 3600.0 * float(warmup_hours)
     t1 = t0 + 3600.0 * hours * (1.0 - planned_downtime)
     if not limits.HORIZON_S.holds(t1):
-        refuse("warmup_hours", warmup_hours, f"warm-up and observed hours together {limits.HORIZON_S.text()}, "
-               f"here {hours:g} h observed")
+        name = "hours" if default_warmup else "warmup_hours"
+        refuse(name, hours if default_warmup else warmup_hours, f"warm-up and observed hours together "
+               f"{limits.HORIZON_S.text()} ({limits.HORIZON_S.high / 3600:g} h), here {hours:g} h observed after "
+               f"{warmup_hours:g} h of warm-up{' (10% of hours by default)' if default_warmup else ''}")
     if not t1 - t0 >= _MIN_WINDOW_S:
         refuse("planned_downtime" if planned_downtime > 0 else "hours", planned_downtime if planned_downtime > 0
                else hours, f"an observed running time of at least {_MIN_WINDOW_S:g} s, here hours x (1 - "
