@@ -171,7 +171,10 @@ def read_lines(path: Path) -> tuple[tuple[str, ...], str]:
     if size > MAX_PROGRAM_BYTES:
         fail(path, None, f"a robot program of at most {MAX_PROGRAM_BYTES // 2**20} MiB "
                          f"(the file has {size / 2**20:.1f} MiB; the largest real ones are below 1 MiB)")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # a folder, no permission
+        fail(path, None, f"a robot program file cyclecore can read ({error.strerror})")
     encoding = "utf-8"
     try:
         text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
