@@ -471,6 +471,21 @@ def test_line_file_that_is_not_utf8_names_the_byte(tmp_path):
     _refused(path, "byte 0xe9 at line 1 is not UTF-8")
 
 
+def test_names_the_system_refuses_are_clean_errors_for_inputs_and_outputs(tmp_path):
+    """A 5,000-character file name (the fuzzer's plant entry) made Path.is_file raise OSError."""
+    long = "x" * 5000
+    plant = tmp_path / "plant.yaml"
+    plant.write_text(f"name: p\nlines:\n- {{file: {long}.yaml}}\n")
+    with pytest.raises(LineFileError, match=r"lines\[0\].file: got .*, line file cannot be read \(File name too long\)"):
+        load_plant(plant)
+    data = valid_line()
+    data["stations"][0]["spots_csv"] = long + ".csv"
+    _refused(_write(tmp_path, data), "stations[0].spots_csv", "spot list cannot be read (File name too long)")
+    _refused(tmp_path / (long + ".yaml"), "cannot be read (File name too long)")
+    with pytest.raises(OutputFileError, match=r"cannot be used as an output file \(File name too long\)"):
+        check_writable(tmp_path / (long + ".json"), (".json",))
+
+
 # --- class 11: loading is linear -----------------------------------------------------------------
 
 

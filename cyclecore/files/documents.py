@@ -65,11 +65,25 @@ class _Refused(Exception):
         self.problem = Problem(path, expected)
 
 
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (missing, a folder or device, a name the system
+    refuses: too long, a loop of links), or None when it is a regular file."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as error:  # ENAMETOOLONG, ELOOP, EACCES ...: Path.is_file() raises these
+        return f"cannot be read ({error.strerror or error})"
+    return None if stat.S_ISREG(mode) else "is not a regular file"
+
+
 def read_bounded_text(path: Path, what: str) -> str:
     """The UTF-8 text of ``path`` (a BOM dropped), or :class:`LineFileError` naming the file:
     missing, not a regular file, larger than ``MAX_FILE_BYTES``, or not UTF-8."""
-    if not path.is_file():
-        problem = "is not a regular file" if path.exists() else "file not found"
+    problem = file_problem(path)
+    if problem is not None:
         raise LineFileError(path, [Problem("", f"{problem} (expected {what})")])
     size = path.stat().st_size
     if size > limits.MAX_FILE_BYTES:

@@ -99,13 +99,13 @@ def read_document(path: Path, kind: str = "line", fields: str = "at least 'name'
     ``kind`` names the file in messages ("line", "plant"); ``fields`` says what the mapping needs.
     Size, encoding, nesting, aliases, long integers and repeated keys are bounded as
     :mod:`cyclecore.files.documents` says."""
-    from cyclecore.files.documents import parse_document, read_bounded_text
+    from cyclecore.files.documents import file_problem, parse_document, read_bounded_text
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
-        if not path.exists():
-            raise LineFileError(path, [Problem("", f"file not found (expected a {kind} file .yaml, .yml or .json)")])
+        if file_problem(path) is not None:
+            raise LineFileError(path, [Problem("", f"{file_problem(path)} (expected a {kind} file .yaml, .yml or .json)")])
         raise LineFileError(path, [Problem("", f"unknown file type {suffix!r}; expected .yaml, .yml or .json")])
     text = read_bounded_text(path, f"a {kind} file .yaml, .yml or .json")
     raw = parse_document(path, text)
@@ -149,14 +149,20 @@ def _spot_file(folder: Path, reference: str, field: str, problems: list[Problem]
         problems.append(Problem(field, "an absolute path; expected a path relative to the line file's folder",
                                 reference))
         return None
+    from cyclecore.files.documents import file_problem
+
     base = folder.resolve()
     resolved = (base / reference).resolve()
     if not resolved.is_relative_to(base):
         problems.append(Problem(field, f"leads out of the line file's folder {base}; expected a CSV file "
                                        "inside it (spot lists are read only from there)", reference))
         return None
-    if not resolved.is_file():
+    problem = file_problem(resolved)
+    if problem == "file not found":
         problems.append(Problem(field, f"spot list {folder / reference} not found"))
+        return None
+    if problem is not None:
+        problems.append(Problem(field, f"spot list {problem}; expected a CSV file", reference))
         return None
     return resolved
 

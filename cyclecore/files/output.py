@@ -38,6 +38,13 @@ def check_writable(path: str | Path, suffixes: tuple[str, ...] | None = None) ->
     path = Path(path)
     if suffixes is not None and path.suffix.lower() not in tuple(s.lower() for s in suffixes):
         raise OutputFileError(path, f"expected a file name ending in {', '.join(suffixes)}")
+    try:
+        return _check_place(path)
+    except OSError as error:  # a name the system refuses (too long, a loop of links): say so
+        raise OutputFileError(path, f"cannot be used as an output file ({error.strerror or error})") from None
+
+
+def _check_place(path: Path) -> Path:
     if path.is_dir():
         raise OutputFileError(path, "is a folder; expected a file name")
     if path.exists() and not path.is_file():

@@ -56,6 +56,7 @@ def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
     the plant file and entry that refer to it. ``check_reach`` is passed to
     :func:`cyclecore.files.line_file.load_line`.
     """
+    from cyclecore.files.documents import file_problem
     from cyclecore.files.line_file import load_line, read_document
 
     path = Path(path)
@@ -69,9 +70,11 @@ def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
         if not isinstance(reference, str) or not reference:
             continue  # already reported by the structure check
         resolved = (path.parent / reference).resolve()
-        if not resolved.is_file():
-            problems.append(Problem(f"lines[{i}].file", f"line file {resolved} not found; expected a path "
-                                                        "relative to the plant file", reference))
+        problem = file_problem(resolved)
+        if problem is not None:
+            shown = f"line file {resolved} not found" if problem == "file not found" else f"line file {problem}"
+            problems.append(Problem(f"lines[{i}].file", f"{shown}; expected a path relative to the plant file",
+                                    reference))
         elif resolved in seen:
             problems.append(Problem(f"lines[{i}].file",
                                     f"same line file as lines[{seen[resolved]}].file; list each design once "
