@@ -122,11 +122,12 @@ _CYCLE = Number(above=0, at_most=limits.CYCLE_S.high, optional=True, what=f"a cy
 _MONEY = Number(at_least=0, at_most=limits.MONEY.high, optional=True, what=f"an amount {limits.MONEY.text()}")
 _WORKERS = Integer(at_least=1, at_most=1_024, optional=True)
 _RAMP_WEEKS = Integer(at_least=limits.RAMP_WEEKS.low, at_most=limits.RAMP_WEEKS.high)
-_PEOPLE = Number(at_least=0, at_most=limits.LABOUR_POOL.high, what=f"operators {limits.LABOUR_POOL.text()}")
+_PEOPLE = Number(at_least=0, at_most=limits.LABOUR_POOL.high,
+                 what=f"a number of operators >= 0 (at most {limits.LABOUR_POOL.high:g})")
 _POOL = Number(at_least=0, at_most=limits.LABOUR_POOL.high, optional=True,
-               what=f"operators {limits.LABOUR_POOL.text()}")
+               what=f"a number of operators >= 0 (at most {limits.LABOUR_POOL.high:g})")
 _CREW = Number(at_least=0, at_most=limits.OPERATORS_PER_SHIFT.high,
-               what=f"operators per shift {limits.OPERATORS_PER_SHIFT.text()}")
+               what=f"a number of operators >= 0 per shift (at most {limits.OPERATORS_PER_SHIFT.high:g})")
 _DURATION = Number(at_least=0, at_most=limits.DURATION_S.high, what=f"seconds {limits.DURATION_S.text()}")
 
 
