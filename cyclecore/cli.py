@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from cyclecore import limits
 from cyclecore.arguments import SEED, TIME_LIMIT, Integer, Number
-from cyclecore.model.errors import LineFileError
+from cyclecore.model.errors import LineFileError, OutputFileError
 
 USER_ERROR = 2
 NO_ANSWER = 3
@@ -49,6 +49,8 @@ class _Commands(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(INTERRUPTED) from None
+        except (LineFileError, OutputFileError) as error:  # a file named with its problem (a full disk)
+            _fail(str(error))
         except Exception as error:  # noqa: BLE001 - the one place every other error ends
             from cyclecore.results import NoAnswerWithinLimit
 

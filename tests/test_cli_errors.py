@@ -197,3 +197,18 @@ def test_ctrl_c_during_a_long_command_exits_130_and_writes_nothing(tmp_path):
     assert process.returncode == INTERRUPTED, err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+def test_a_disk_that_fills_while_writing_is_named_with_exit_2_and_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)  # the disk fills after the path check passed
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["analyze", "--example", "tutorial", "--report", str(out)])
+    assert result.exit_code == USER_ERROR, result.output
+    assert str(out) in result.output and "No space left on device" in result.output
+    assert list(tmp_path.iterdir()) == []  # no report, no temporary file
