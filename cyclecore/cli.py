@@ -370,7 +370,8 @@ def _program_path(folder: Path, name: str) -> Path:
 
 @app.command("import")
 def import_command(
-    programs: Annotated[list[Path], typer.Argument(help="robot programs: KRL .src (with its .dat), RAPID .mod, TP .ls")],
+    programs: Annotated[list[Path], typer.Argument(metavar="PROGRAM...",
+                                                   help="robot programs: KRL .src (with its .dat), RAPID .mod, TP .ls")],
     output: Annotated[Path, typer.Option("--output", "-o", help="the line file to write (.yaml or .json)")],
     model: Annotated[Optional[str], typer.Option(help="robot model (default by vendor)")] = None,
     station: Annotated[str, typer.Option(help="station the robots go into")] = "ST10",
