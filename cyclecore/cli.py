@@ -370,7 +370,7 @@ def _program_path(folder: Path, name: str) -> Path:
 
 @app.command("import")
 def import_command(
-    programs: Annotated[list[Path], typer.Argument(metavar="PROGRAM...",
+    programs: Annotated[list[Path], typer.Argument(metavar="PROGRAM",
                                                    help="robot programs: KRL .src (with its .dat), RAPID .mod, TP .ls")],
     output: Annotated[Path, typer.Option("--output", "-o", help="the line file to write (.yaml or .json)")],
     model: Annotated[Optional[str], typer.Option(help="robot model (default by vendor)")] = None,
