@@ -57,10 +57,15 @@ def non_finite_in_json(text: str) -> str | None:
     return None
 
 
-def names_a_field(message: str, file_names: list[str]) -> bool:
-    """Whether a rejection says where: an option, or a file and a field path in it."""
+def names_a_field(message: str, file_names: list[str], options: list[str] = ()) -> bool:
+    """Whether a rejection says where: an option (by its flag, or one given in the command by its
+    name in the arguments' form, ``error: target: got 5e-324, expected ...``), or a file and a
+    field path in it. An internal argument's name (``task_times[19]: got ...``) is not where."""
     if _OPTION.search(message):
         return True
+    for option in options:
+        if re.search(rf"^error: {re.escape(option.lstrip('-').replace('-', '_'))}: got ", message, re.MULTILINE):
+            return True
     if not any(name in message for name in file_names):
         return False
     without_files = re.sub(r"\S*/\S*", " ", message)  # a file name is no field path
@@ -69,7 +74,7 @@ def names_a_field(message: str, file_names: list[str]) -> bool:
     return bool(_FIELD_PATH.search(without_files))
 
 
-def classify(run: dict, file_names: list[str]) -> tuple[str, str]:
+def classify(run: dict, file_names: list[str], options: list[str] = ()) -> tuple[str, str]:
     """(class, one-line reason) of a run: the worker's answer ``run`` (exit code, outputs, exception)."""
     if run.get("hang"):
         return "hang", f"no answer in {run['timeout']} s"
@@ -99,7 +104,7 @@ def classify(run: dict, file_names: list[str]) -> tuple[str, str]:
         first = message.splitlines()[0][:200] if message else ""
         if not message:
             return "wrong-exit", "exit 2 with no message"
-        if names_a_field(message, file_names):
+        if names_a_field(message, file_names, options):
             return "rejected", first
         return "rejected-unnamed", " | ".join(message.splitlines()[:3])[:300]
     message = (err.strip() or out.strip()).splitlines()

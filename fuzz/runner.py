@@ -154,7 +154,10 @@ def _worker(connection, root: str, memory_limit: int) -> None:
             answer = run_command(runner, app, case, command, Path(root))
         except MemoryError:
             answer = {"exception": "MemoryError (outside the command)", "exit_code": 1}
-        connection.send(answer)
+        try:
+            connection.send(answer)
+        except (BrokenPipeError, OSError):  # the campaign is gone
+            return
 
 
 @dataclass
@@ -281,7 +284,7 @@ class Pool:
                     for other in self.slots:  # the others' answers wait in their pipes meanwhile
                         other.deadline += time.monotonic() - began
                 files = [Path(case.main).name] + [Path(p).name for p in case.files]
-                cls, reason = classify(answer, files)
+                cls, reason = classify(answer, files, [a for a in command if a.startswith("--")])
                 if command == case.commands[0] and cls in ("rejected", "rejected-unnamed"):
                     queues[number] = [(c, k) for c, k in queues.get(number, []) if k[0] != command[0]]
                 yield Run(case, command, cls, reason, answer)
