@@ -671,3 +671,18 @@ def test_a_mutated_program_imports_or_is_refused_by_a_line_file_error_never_anyt
             import_programs([target])
         except LineFileError as error:
             assert target.name in str(error) or "line" in str(error)
+
+
+def test_the_programs_own_override_before_its_first_motion_is_the_robots_speed_override(tmp_path):
+    source = programs_dir() / "fanuc/rpiRobotics__fanuc_motion_program_exec__EXAMPLE.LS"  # OVERRIDE=30% at line 25
+    robot = import_programs([source]).line.stations[0].robots[0]
+    assert robot.speed_override == 0.3
+    (tmp_path / "R1.src").write_text("DEF R1( )\n$OV_PRO = 50\nPTP {A1 0,A2 -90,A3 90,A4 0,A5 30,A6 0}\n"
+                                     "$OV_PRO = 100\nPTP {A1 20,A2 -90,A3 90,A4 0,A5 30,A6 0}\nEND\n")
+    program = read_program(tmp_path / "R1.src")
+    assert program.speed_override == 0.5 and any(c.line == 4 and "override" in c.why for c in program.constructs)
+    (tmp_path / "R2.mod").write_text("MODULE R2\n  PROC main()\n    VelSet 0, 800;\n"
+                                     "    MoveAbsJ [[0,0,0,0,30,0],[9E9,9E9,9E9,9E9,9E9,9E9]],v100,fine,tool0;\n"
+                                     "  ENDPROC\nENDMODULE\n")
+    with pytest.raises(LineFileError, match=r"line 3: got '0 %', a speed override in \(0, 100\] %"):
+        read_program(tmp_path / "R2.mod")

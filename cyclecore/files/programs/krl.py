@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, override, matrix, pose_fields,
     read_lines, units,
 )
 
@@ -179,7 +179,7 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
     name = re.match(r"^(?:GLOBAL\s+)?DEF\s+(\w+)", codes[main_start], re.I).group(1)
 
     state = dict(ptp=None, cp=None, acc_ptp=None, acc_cp=None, base=IDENTITY, base_name="0", tool=IDENTITY,
-                 tool_name="0", approximation=None)
+                 tool_name="0", approximation=None, override=None)
     reported_frames = set()
     motions, constructs = [], []
     starts, ends = [], []
@@ -262,6 +262,12 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
                                       r"BAS\s*\(#(PTP_DAT|CP_DAT|FRAMES))", upper):
                 _inline_setting(text, upper, state, decls, path, n)
                 continue
+            ov = re.match(r"^\$OV_PRO\s*=\s*(\S+)$", upper)
+            if ov:
+                share = override(path, n, _number(ov.group(1), path, n), motions, constructs, text)
+                if share is not None:
+                    state["override"] = share
+                continue
             setting = _setting(text, upper, state, decls, path, n)
             if setting:
                 if motions and blocked is None and setting == "frame":
@@ -317,7 +323,8 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
         blocked = block_balance(lines, spans, BLOCK_OPEN, BLOCK_CLOSE, code_of)
     if encoding == "latin-1":
         constructs.append(Construct(0, "", "the file is Latin-1, not UTF-8: written back in Latin-1"))
-    return Program(str(path), "krl", name, encoding, tuple(motions), tuple(constructs), lines, blocked)
+    return Program(str(path), "krl", name, encoding, tuple(motions), tuple(constructs), lines, blocked,
+                   state["override"])
 
 
 def _check_folds(lines, path):

@@ -5,7 +5,7 @@ path out of it); the dialect comes from the extension. When the line file also l
 that robot (as ``cyclecore import`` writes them), those are used and the program only tells
 ``cyclecore sequence --programs`` which text to rewrite; otherwise the tasks are read from the
 program (with the process, output and input-wait times ``program:`` gives), and the robot's
-``home_deg`` and ``tcp`` come from it when the file gives none.
+``home_deg``, ``tcp`` and ``speed_override`` come from it when the file gives none.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ def tasks_from_programs(raw: dict, folder: Path, problems: list[Problem]) -> Non
                 continue
             robot.setdefault("home_deg", list(made.home_deg))
             robot.setdefault("tcp", made.tcp.model_dump(mode="json"))
+            if made.speed_override != 1.0:  # the program's own override ($OV_PRO, OVERRIDE=, VelSet)
+                robot.setdefault("speed_override", made.speed_override)
             station.setdefault("tasks", [])
             station["tasks"].extend(dict(t.model_dump(mode="json", exclude_defaults=True), robot=robot.get("name"))
                                     for t in program_tasks)

@@ -127,7 +127,8 @@ def robot_from_program(program: Program, robot: str, model_name: str, model: Rob
     tcp_xyz, tcp_rpy = pose_fields(robot_tool)
     try:
         robot_value = Robot(name=robot, model=model_name, tcp=Pose(xyz_m=tcp_xyz, rpy_deg=tcp_rpy), home_deg=home_deg,
-                            program=ProgramFile(file=program_file) if program_file else None)
+                            program=ProgramFile(file=program_file) if program_file else None,
+                            speed_override=program.speed_override or 1.0)
     except (ValidationError, ValueError) as error:
         raise _at_line(program.file, first.line, error) from None
     return robot_value, tasks, notes

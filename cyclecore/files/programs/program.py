@@ -125,9 +125,11 @@ class Program(Result):
     constructs: tuple
     lines: tuple  # the text, each line with its own line end
     reorder_blocked: str | None  # why the motions cannot be re-ordered, with the line
+    speed_override: float | None = None  # the program's own override before its first motion ($OV_PRO, OVERRIDE=, VelSet)
 
     dict_omit = ("lines",)
-    missing_reasons = {"reorder_blocked": "the motions can be re-ordered"}
+    missing_reasons = {"reorder_blocked": "the motions can be re-ordered",
+                       "speed_override": "the program sets no override before its first motion"}
 
     def __rich__(self):
         from rich.table import Table
@@ -294,3 +296,15 @@ def reordered_text(program: Program, order: list[int]) -> str:
 
 def numbers(text: str) -> list[float]:
     return [float(v) for v in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)]
+
+
+def override(path, n: int, percent: float, motions: list, constructs: list, text: str) -> float | None:
+    """A program's speed override (share) set at line ``n``: before the first motion it is the
+    robot's; after it, it changes part of the program, which cyclecore reports and does not time."""
+    if not 0.0 < percent <= 100.0:
+        fail(path, n, "a speed override in (0, 100] %", f"{percent:g} %")
+    if motions:
+        constructs.append(Construct(n, text, "an override changed between motions: not timed (the robot's "
+                                             "speed_override is the one set before the first motion)"))
+        return None
+    return percent / 100.0

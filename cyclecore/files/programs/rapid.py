@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, override, pose_fields,
     quaternion_matrix, read_lines, units,
 )
 
@@ -36,7 +36,7 @@ BLOCK_OPEN = re.compile(r"^\s*(IF\b.*\bTHEN\s*$|FOR\b|WHILE\b|TEST\b)", re.I)
 BLOCK_CLOSE = re.compile(r"^\s*(ENDIF|ENDFOR|ENDWHILE|ENDTEST)\b", re.I)
 CONTROL = re.compile(r"^(IF|ELSE|ELSEIF|ENDIF|FOR|ENDFOR|WHILE|ENDWHILE|TEST|CASE|DEFAULT|ENDTEST|GOTO|"
                      r"RETURN|EXIT|STOP|BREAK|RAISE|TRYNEXT|RETRY)\b", re.I)
-NEUTRAL = re.compile(r"^(ConfJ|ConfL|TPWrite|TPErase|ClkReset|ClkStart|ClkStop|SingArea|VelSet|"
+NEUTRAL = re.compile(r"^(ConfJ|ConfL|TPWrite|TPErase|ClkReset|ClkStart|ClkStop|SingArea|"
                      r"ErrWrite|%%%|VERSION|LANGUAGE)\b", re.I)
 
 
@@ -212,6 +212,7 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
     pending = [0.0, 0.0, []]
     told_movej = told_external = False
     accel = [1.0]  # AccSet's share, modal
+    velset = [None]  # VelSet's override before the first motion
     blocked = None
 
     def walk(first_statement: int, last_statement: int, call, stack: tuple) -> None:
@@ -262,6 +263,11 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
                 ends.append(last + 1 if call is None else call[1])
                 if keyword.endswith("DO"):
                     pending[1] += times.output_s
+                continue
+            if keyword == "VELSET":  # VelSet Override, Max: percent of the programmed speeds (Max not read)
+                args, _ = _positional(_split_args(code[len(keyword):]))
+                share = override(path, n, _number(args[0] if args else None, path, n), motions, constructs, code)
+                velset[0] = share if share is not None else velset[0]
                 continue
             if keyword == "ACCSET":  # AccSet Acc, Ramp: percent of the robot's acceleration, from here on
                 args, _ = _positional(_split_args(code[len(keyword):]))
@@ -323,7 +329,8 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
         constructs.append(Construct(0, "", "the file is Latin-1, not UTF-8: written back in Latin-1"))
     module = next((re.match(r"^MODULE\s+(\w+)", s[2], re.I).group(1) for s in statements
                    if re.match(r"^MODULE\s+\w+", s[2], re.I)), path.stem)
-    return Program(str(path), "rapid", module, encoding, tuple(motions), tuple(constructs), lines, blocked)
+    return Program(str(path), "rapid", module, encoding, tuple(motions), tuple(constructs), lines, blocked,
+                   velset[0])
 
 
 def _number(text, path, n):

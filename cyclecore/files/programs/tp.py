@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, numbers, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, numbers, override, pose_fields,
     read_lines, units,
 )
 
@@ -80,6 +80,7 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
     motions, constructs, starts, ends = [], [], [], []
     pending = [0.0, 0.0, []]
     blocked = None
+    speed_override = None
     for first, last, code in statements:
         n = first + 1
         if not code or code.startswith(("!", "//")):
@@ -184,6 +185,11 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
         if CONTROL.match(code):
             constructs.append(Construct(n, code, "control flow: each motion is counted once, in file order"))
             continue
+        ov = re.match(rf"^OVERRIDE\s*=\s*({NUMBER})\s*%$", code)
+        if ov:
+            share = override(path, n, float(ov.group(1)), motions, constructs, code)
+            speed_override = share if share is not None else speed_override
+            continue
         if re.match(r"^(MESSAGE|PAYLOAD|R\[|\$|LOCK|UNLOCK|UALM|RSR|TIMER|SR\[)", code):
             continue
         constructs.append(Construct(n, code, "a statement cyclecore does not read: not timed"))
@@ -195,7 +201,8 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
         blocked = block_balance(lines, spans, BLOCK_OPEN, BLOCK_CLOSE, lambda line: line)
     constructs.extend(Construct(line, "", f"motion group {group} (a second robot or positioner) not read")
                       for group, line in groups_reported)
-    return Program(str(path), "tp", name, encoding, tuple(motions), tuple(constructs), lines, blocked)
+    return Program(str(path), "tp", name, encoding, tuple(motions), tuple(constructs), lines, blocked,
+                   speed_override)
 
 
 def _positions(lines, sections, path):
