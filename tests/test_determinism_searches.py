@@ -47,3 +47,14 @@ def test_routes_and_splits_at_a_tiny_limit_repeat_with_every_core_busy():
     with every_core_saturated():
         busy = searches()
     assert busy == idle
+
+
+def test_a_route_or_split_says_when_the_clock_cap_ended_its_search(monkeypatch):
+    times = scattered(300, 4)
+    assert not best_route(times, time_limit=0.001, seed=1).clock_capped  # the count ends it
+    # with the floor taken away the cap is 10 x 1 ms: far too short for OR-Tools' first solutions
+    monkeypatch.setattr("cyclecore.sequencing.routing.CLOCK_FLOOR_S", 0.0)
+    route = best_route(times, time_limit=0.001, seed=1)
+    assert route.clock_capped and route.to_dict()["clock_capped"] is True
+    split = split_tasks([times[:120, :120]] * 2, np.full(119, 0.5), time_limit=0.001, seed=1)
+    assert split.clock_capped

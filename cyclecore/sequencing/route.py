@@ -21,12 +21,15 @@ class Route(Result):
     cost: total move time along ``order`` in s (sum of ``time_matrix[a, b]`` over its arcs).
     proven_optimal: True only when a solver proved no better route exists.
     method: which solver produced it ("exact-dp", "ortools-gls+local-search", ...).
+    clock_capped: the wall-clock safety cap, not the solution count, ended the OR-Tools stage (a
+    very busy machine): the same call may then give another route.
     """
 
     order: np.ndarray
     cost: float
     proven_optimal: bool
     method: str
+    clock_capped: bool = False
 
     def __post_init__(self):
         order = np.array(self.order, dtype=np.int64)

@@ -36,6 +36,15 @@ CLOCK_CAP = 10.0
 CLOCK_FLOOR_S = 10.0
 
 
+def clock_capped(started: float, time_limit: float) -> bool:
+    """Whether a search given the clock limit ``time_limit`` s and a solution count, started at
+    ``started`` (``time.perf_counter()``), ran into the clock: its answer may then differ on a
+    less busy machine, and the result says so."""
+    import time
+
+    return time.perf_counter() - started >= 0.99 * max(time_limit, CLOCK_FLOOR_S)
+
+
 def search_parameters(time_limit: float, solution_limit: int | None = None):
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC

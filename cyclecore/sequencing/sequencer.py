@@ -18,6 +18,7 @@ a safety cap at ``CLOCK_CAP`` times the time limit (a machine that much slower c
 
 from __future__ import annotations
 
+import time
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from cyclecore.sequencing.exact import MAX_EXACT_TASKS, solve_exact
 from cyclecore.sequencing.inputs import build_tour
 from cyclecore.sequencing.local_search import nearest_feasible_tour, penalised_times, polish
 from cyclecore.sequencing.route import Route, route_cost
-from cyclecore.sequencing.routing import CLOCK_CAP, ortools_route
+from cyclecore.sequencing.routing import CLOCK_CAP, clock_capped, ortools_route
 
 # Kick budget: the iterated local search manages about 3.5e7 / m^2 kicks per second for m >= 30
 # tasks (at most ~45,000/s for small m) on this project's 2-core reference machine; the budget
@@ -77,10 +78,13 @@ def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
     best = polish(tour, start, kicks=kick_budget(time_limit, tour.n_tasks), seed=seed)
     best_cost = route_cost(weights, best)
     method = "local-search"
+    capped = False
 
     if tour.n_tasks >= 2:
+        started = time.perf_counter()
         found = ortools_route(tour, best, CLOCK_CAP * time_limit,
                               solution_limit=ortools_solutions(time_limit, tour.n_tasks))
+        capped = clock_capped(started, CLOCK_CAP * time_limit)
         if found is not None:
             found = polish(tour, found)
             found_cost = route_cost(weights, found)
@@ -92,4 +96,4 @@ def best_route(time_matrix, time_limit=5.0, precedence=(), *, alternatives=None,
         raise ValueError(
             "time_matrix: no route found that honours precedence without a forbidden (inf) arc"
         )
-    return Route(best, cost, False, method)
+    return Route(best, cost, False, method, capped)

@@ -23,6 +23,7 @@ stations are enumerated exactly instead (:mod:`cyclecore.sequencing.station_exac
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,7 @@ from ortools.constraint_solver import pywrapcp
 from cyclecore.sequencing.exact import MAX_EXACT_TASKS
 from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
 from cyclecore.sequencing.precedence import precedence_closure
-from cyclecore.sequencing.routing import CLOCK_CAP, search_parameters, solve_from_routes
+from cyclecore.sequencing.routing import CLOCK_CAP, clock_capped, search_parameters, solve_from_routes
 from cyclecore import limits
 from cyclecore.arguments import SEED, TIME_LIMIT, Array, Integer, arguments, refuse
 from cyclecore.results import Result
@@ -58,6 +59,8 @@ class Split(Result):
     station_cycle: s, the slowest robot's cycle.
     proven_optimal: True only when a solver proved no split is faster.
     method: which solver produced it.
+    clock_capped: the wall-clock safety cap, not a count, ended an OR-Tools stage (see
+    :class:`~cyclecore.sequencing.route.Route`).
     """
 
     routes: tuple
@@ -65,6 +68,7 @@ class Split(Result):
     station_cycle: float
     proven_optimal: bool
     method: str
+    clock_capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,8 +276,8 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
         if given is not None and not route.proven_optimal:
             g_cycles, g_cycle = station.cycles(given)
             if g_cycle < cycle:
-                return _result(given, g_cycles, g_cycle, False, "initial")
-        return _result(routes, cycles, cycle, route.proven_optimal, route.method)
+                return _result(given, g_cycles, g_cycle, False, "initial", route.clock_capped)
+        return _result(routes, cycles, cycle, route.proven_optimal, route.method, route.clock_capped)
 
     if n <= exact_up_to and split_count(n, k) <= MAX_EXACT_SPLITS:
         routes, cycle = exact_split(station.times, station.process, station.reach, pred_start, preds)
@@ -291,7 +295,9 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     # OR-Tools starts from the fresh greedy split (a given split stays a candidate of its own,
     # so a poor start cannot trap the search near it).
     warm = greedy if greedy is not None else given
+    started = time.perf_counter()
     found = ortools_split(station, warm, CLOCK_CAP * 0.5 * time_limit)
+    capped = clock_capped(started, CLOCK_CAP * 0.5 * time_limit)
     if found is not None:
         candidates.append(("ortools-gls", found))
     kicks = split_kicks(time_limit, n, k, len(candidates))
@@ -305,7 +311,7 @@ def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, s
     (cycles, cycle), method, routes = min(scored, key=lambda c: (c[0][1], float(c[0][0].sum())))
     if not np.isfinite(cycle):
         raise ValueError("robot_matrices: no split found whose routes avoid forbidden (inf) arcs")
-    return _result(routes, cycles, cycle, False, method)
+    return _result(routes, cycles, cycle, False, method, capped)
 
 
 def _check_initial(station: SplitStation, initial_routes) -> list[list[int]]:
@@ -333,6 +339,6 @@ def split_kicks(time_limit: float, n: int, k: int, starts: int) -> int:
     return int(min(2000, max(2, rate)))
 
 
-def _result(routes, cycles, cycle, proven, method) -> Split:
+def _result(routes, cycles, cycle, proven, method, capped: bool = False) -> Split:
     arrays = tuple(np.array([0, *r, 0], dtype=np.int64) for r in routes)
-    return Split(arrays, np.asarray(cycles, dtype=np.float64), float(cycle), proven, method)
+    return Split(arrays, np.asarray(cycles, dtype=np.float64), float(cycle), proven, method, bool(capped))
