@@ -112,8 +112,8 @@ def _in(spec):
 
 
 # What the options take, by meaning; the ranges are cyclecore.limits'.
-_TARGET = Number(above=0, at_most=limits.MAX_PRODUCTS_PER_WEEK, optional=True,
-                 what=f"products per week in (0, {limits.MAX_PRODUCTS_PER_WEEK:g}]")
+_TARGET = Number(at_least=limits.PRODUCTS_PER_WEEK.low, at_most=limits.PRODUCTS_PER_WEEK.high, optional=True,
+                 what=f"products per week {limits.PRODUCTS_PER_WEEK.text()[:-len(' products/week')]}")
 _WEEKS = Number(above=0, at_most=limits.SIMULATED_WEEKS.high, what=f"weeks {limits.SIMULATED_WEEKS.text()}")
 _REPLICATIONS = Integer(at_least=2, at_most=limits.REPLICATIONS[1])
 _RUNS = Integer(at_least=1, at_most=limits.REPLICATIONS[1])
