@@ -155,3 +155,11 @@ def test_split_refuses_absurd_process_times_and_seeds_by_name():
         split_tasks([cell(), cell()], [1.0, 1.0, 1.0], seed=2**70)
     with pytest.raises(ValueError, match=r"time_limit: got 1e\+308"):
         split_tasks([cell(), cell()], [1.0, 1.0, 1.0], time_limit=1e308)
+
+
+def test_a_given_order_takes_integers_only():
+    # improve_route(M, [1, 2, 8.5]) used to read 8.5 as node 8
+    with pytest.raises(ValueError, match=r"order: got \[1, 2, 3.5\], expected an array of integers"):
+        improve_route(cell(), [1, 2, 3.5])
+    with pytest.raises(ValueError, match=r"order: got \[1, 2, 1180591620717411303424\]"):
+        improve_route(cell(), [1, 2, 2**70])

@@ -24,7 +24,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from cyclecore.arguments import refuse
+from cyclecore.arguments import Array
 from cyclecore.sequencing.inputs import Tour, build_tour
 from cyclecore.sequencing.route import Route, route_cost
 
@@ -353,13 +353,14 @@ def polish(tour_problem: Tour, order: np.ndarray, kicks: int = 0, seed: int = 0)
     return out
 
 
+ORDER = Array(shape=("m",), integer=True, what="a node index (an integer)")
+
+
 def check_order(tour_problem: Tour, order, name: str = "order") -> np.ndarray:
     """A closed route over the problem's nodes: home first and last, one node per task,
     precedence honoured. Accepts the order with or without the home at its ends."""
-    try:
-        nodes = [int(v) for v in np.asarray(order).ravel()]
-    except (TypeError, ValueError):
-        refuse(name, order, "a sequence of node indices")
+    # integers only: 8.5 (or True) is no node, and int() would have made it node 8 silently
+    nodes = [int(v) for v in ORDER.check(order, name)]
     if nodes and nodes[0] == 0:
         nodes = nodes[1:]
     if nodes and nodes[-1] == 0:
