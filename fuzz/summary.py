@@ -114,6 +114,5 @@ class Record:
 
 
 def _last_part(path: str) -> str:
-    """``stations[0].robots[1].model`` -> ``model``; ``stations[2]`` -> ``stations[2]``."""
-    tail = path.rsplit(".", 1)[-1]
-    return tail if not tail.endswith("]") or "[" not in tail else tail
+    """``stations[0].robots[1].model`` -> ``model``; ``stations[2].tasks[4]`` -> ``tasks``."""
+    return path.rsplit(".", 1)[-1].split("[", 1)[0]
