@@ -312,7 +312,7 @@ def _as_array(value):
     if raw.dtype.kind == "O":  # a mix such as [1, None]: numbers only if it converts cleanly
         try:
             return np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond any float
             return None
     return raw
 

@@ -249,6 +249,13 @@ def test_text_where_an_array_is_expected_is_refused_by_name():
             == "offsets_rad: got 'zero', expected an array of numbers of shape (6,)")
 
 
+def test_an_integer_beyond_any_float_in_an_array_is_refused_by_name():
+    # 10**400 has no float: numpy's conversion raises OverflowError, which must not leak
+    assert (message(lambda: simulate_serial(**dict(SERIAL, cycle_s=[10**400, 1.0])))
+            == "cycle_s: got [10000000000000000000000000000000000000000000000000000000..., "
+               "expected an array of numbers of shape (n,)")
+
+
 # --- the checker itself -------------------------------------------------------------------------
 
 
