@@ -3,18 +3,20 @@
 Run it in-process (``InProcess()``: one core, so every sample is this run's work) on a bundled example
 or on the generated plant of ``bench_plan.py`` (``PLANT_FULL``: 550 robots)::
 
-    pip install pyinstrument     # a development tool, not a dependency
     python benchmarks/profile_optimize.py body-shop 6500
     python benchmarks/profile_optimize.py plant-full            # target: today's capacity, as bench_plan
     python benchmarks/profile_optimize.py body-shop 6500 --no-cache   # every search solved afresh
 
-Each sample of the call stack is charged to the innermost frame that names a kind of work (the
-table below), so a move-time matrix computed inside a split counts as motion, and the split's own
-OR-Tools search as the split. (pyinstrument loses the callers of a Numba kernel that releases the
-GIL, so the simulator's samples are charged by kind only.) Stages are timed on the clock around
-``search_line`` (the search), ``_verify`` (applying the plan and simulating it as ``cyclecore
-simulate`` does) and ``_first_year`` (the ramp of each verdict option). docs/PROFILE.md holds the
-tables this prints.
+The run is profiled by cProfile on the process's CPU clock (``time.process_time``: on a shared
+machine, the work itself; the wall time is printed beside). A kind of work is the cumulative time
+of the function that does it (the table below: ``best_route`` for route sequencing, ``split_tasks``
+for splits, ``_propose`` for the zone rebalance's CP-SAT and hint, ``simulate_serial`` for the line
+simulator, …); they do not call one another, except that validating a line checks reach, which
+solves IK when a robot's program is not yet remembered. The rest is the search's own Python.
+Stages are timed around ``search_line`` (the search), ``_verify`` (applying the plan and
+simulating it as ``cyclecore simulate`` does) and ``_first_year`` (the ramp of each verdict
+option). (A sampling profiler loses the callers of the simulator's Numba kernels, which release
+the GIL, so cProfile is used.) docs/PROFILE.md holds the tables this prints.
 """
 
 from __future__ import annotations
@@ -25,20 +27,17 @@ import sys
 import time
 from pathlib import Path
 
-# (kind, path ending, function or None for any): the innermost match on a stack wins
+# (kind, path ending, function): the cumulative CPU time of these functions is the kind's
 KINDS = (
-    ("motion (PTP kernel)", "cyclecore/robot/motion.py", None),
-    ("IK and cell geometry", "cyclecore/robot/cell.py", None),
-    ("IK and cell geometry", "cyclecore/robot/kinematics.py", None),
-    ("IK and cell geometry", "cyclecore/robot/geometry.py", None),
-    ("IK and cell geometry", "cyclecore/model/robot_models.py", None),
-    ("route sequencing (local search, OR-Tools)", "cyclecore/sequencing/sequencer.py", "best_route"),
+    ("route sequencing (best_route: local search, OR-Tools)", "cyclecore/sequencing/sequencer.py", "best_route"),
     ("station splits (split_tasks)", "cyclecore/sequencing/station_split.py", "split_tasks"),
-    ("zone rebalance (CP-SAT)", "cyclecore/changes/rebalance.py", "_propose"),
-    ("line simulation (linesim)", "cyclecore/linesim/", None),
+    ("zone rebalance (CP-SAT and its hint)", "cyclecore/changes/rebalance.py", "_propose"),
+    ("line simulation (simulate_serial)", "cyclecore/linesim/serial.py", "simulate_serial"),
+    ("motion (PTP kernel)", "cyclecore/robot/motion.py", "move_time_matrix"),
+    ("motion (PTP kernel)", "cyclecore/robot/motion.py", "route_totals"),
+    ("IK (programs, configuration options)", "cyclecore/robot/cell.py", "_solve_program"),
+    ("IK (programs, configuration options)", "cyclecore/robot/cell.py", "configuration_options"),
     ("line validation (pydantic, line checks)", "cyclecore/model/line.py", "validated"),
-    ("line validation (pydantic, line checks)", "cyclecore/model/line.py", "evolve"),
-    ("line validation (pydantic, line checks)", "cyclecore/model/checks.py", None),
 )
 STAGES = (("search (search_line)", "search_line"), ("verify (apply plan + simulate)", "_verify"),
           ("ramp of the verdict options", "_first_year"))
@@ -46,27 +45,20 @@ OTHER_KIND = "search bookkeeping and other Python"
 OTHER_STAGE = "loading, plant mix, result"
 
 
-def _kind(frame):
-    path = (frame.file_path or "").replace("\\", "/")
-    for kind, ending, function in KINDS:
-        if (ending in path) and (function is None or frame.function == function):
-            return kind
-    return None
-
-
-def charge(frame, kind=None, kinds=None):
-    """Sum each frame's own time into the innermost kind of work on its stack."""
-    kinds = {} if kinds is None else kinds
-    kind = _kind(frame) or kind
-    own = frame.time - sum(child.time for child in frame.children)
-    kinds[kind or OTHER_KIND] = kinds.get(kind or OTHER_KIND, 0.0) + own
-    for child in frame.children:
-        charge(child, kind, kinds)
-    return kinds
+def kinds_of(stats, total: float) -> dict[str, float]:
+    """CPU seconds per kind of work from cProfile's cumulative times."""
+    out: dict[str, float] = {}
+    for (path, _, function), (_, _, _, cumulative, _) in stats.items():
+        path = path.replace("\\", "/")
+        for kind, ending, name in KINDS:
+            if path.endswith(ending) and function == name:
+                out[kind] = out.get(kind, 0.0) + cumulative
+    out[OTHER_KIND] = total - sum(out.values())
+    return out
 
 
 def timed_stages():
-    """Wrap the optimizer's stages with clocks; returns the dict they add their seconds to."""
+    """Wrap the optimizer's stages with CPU clocks; returns the dict they add their seconds to."""
     from cyclecore.plan import optimizer
 
     stages: dict[str, float] = {}
@@ -74,11 +66,11 @@ def timed_stages():
         real = getattr(optimizer, name)
 
         def run(*args, _real=real, _stage=stage, **kwargs):
-            start = time.perf_counter()
+            start = time.process_time()
             try:
                 return _real(*args, **kwargs)
             finally:
-                stages[_stage] = stages.get(_stage, 0.0) + time.perf_counter() - start
+                stages[_stage] = stages.get(_stage, 0.0) + time.process_time() - start
 
         setattr(optimizer, name, run)
     return stages
@@ -114,29 +106,29 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.no_cache:
         os.environ["CYCLECORE_SOLVED_CACHE"] = "0"
-    from pyinstrument import Profiler
+    import cProfile
+    import pstats
 
     import cyclecore
     from cyclecore.plan.executors import InProcess
 
     subject, target = subject_and_target(args.subject, args.target)
     stages = timed_stages()
-    profiler = Profiler(interval=0.002)
-    start = time.perf_counter()
-    profiler.start()
+    profiler = cProfile.Profile(time.process_time)
+    start, cpu = time.perf_counter(), time.process_time()
+    profiler.enable()
     plan = cyclecore.optimize(subject, target=target, executor=InProcess())
-    profiler.stop()
-    wall = time.perf_counter() - start
-    kinds = charge(profiler.last_session.root_frame())
-    total = sum(kinds.values())
-    stages[OTHER_STAGE] = wall - sum(stages.values())
-    print(f"{args.subject} to {target:,.0f} products/week, InProcess, {wall:.1f} s wall; "
+    profiler.disable()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    kinds = kinds_of(pstats.Stats(profiler).stats, cpu)
+    stages[OTHER_STAGE] = cpu - sum(stages.values())
+    print(f"{args.subject} to {target:,.0f} products/week, InProcess, {cpu:.1f} s CPU, {wall:.1f} s wall; "
           f"load average {os.getloadavg()[0]:.1f}; plan capex {plan.capex:,.0f}, verified "
           f"{plan.verified_products_per_week[0]:,.0f}–{plan.verified_products_per_week[1]:,.0f}")
     print()
-    print(table("stage (clock)", stages, wall))
+    print(table("stage (CPU s)", stages, cpu))
     print()
-    print(table("kind of work (samples)", kinds, total))
+    print(table("kind of work (CPU s)", kinds, cpu))
 
 
 if __name__ == "__main__":
