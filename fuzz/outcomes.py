@@ -29,7 +29,7 @@ NO_ANSWER, INTERNAL_ERROR = 3, 70  # cyclecore.cli's exit codes besides 0 and 2
 _NON_FINITE = re.compile(r"(?<![A-Za-z0-9_])[-+]?(nan|inf|infinity)(?![A-Za-z0-9_])", re.IGNORECASE)
 # where in a file: a problem line ("  stations[0].robots[1].model: got ..."), a dotted or indexed path,
 # (top level), a CSV line, or the arguments' form "name: got X, expected Y"
-_FIELD_PATH = re.compile(r"(^\s+[A-Za-z_(][^\s:]*( \([^)]*\))?:|\(top level\)|[A-Za-z_][\w-]*(\[\d+\])+|"
+_FIELD_PATH = re.compile(r"(^\s+[A-Za-z_(][^\s:]*\s*( \([^)]*\))?:|\(top level\)|[A-Za-z_][\w-]*(\[\d+\])+|"
                          r"[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)+|line \d+|\b[a-z_]+: got )", re.MULTILINE)
 _OPTION = re.compile(r"--[a-z][a-z-]+|'-o'|\bLINE\b|\bPLANT\b|\bLINE_OR_PLANT\b")
 
