@@ -39,6 +39,31 @@ class Limit:
         unit = f" {self.unit}" if self.unit else ""
         return f"in {bracket}{self.low:g}, {self.high:g}]{unit}"
 
+    def scaled(self, factor: float, unit: str) -> "Limit":
+        """The same range in another unit (``factor`` SI → field unit), for fields whose name
+        gives the unit (``mtbf_h``, ``joint_max_deg``); the range itself stays defined once."""
+        return Limit(self.low * factor, self.high * factor, unit, self.reason, self.low_open)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A closed range of whole numbers ``[low, high]`` with the reason for it."""
+
+    low: int
+    high: int
+    unit: str
+    reason: str
+
+    def holds(self, value: int) -> bool:
+        return self.low <= value <= self.high
+
+    def text(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"in [{self.low:,}, {self.high:,}]{unit}"
+
+
+DEG_PER_RAD = 180.0 / math.pi
+
 
 # --- time ---------------------------------------------------------------------------------------
 DURATION_S = Limit(0.0, 86_400.0, "s", "a process, logic, index or cycle time of more than a day "
@@ -65,12 +90,36 @@ JOINT_ACCELERATION_RAD_S2 = Limit(1e-3, 1e4, "rad/s²", "an axis accelerating sl
                                   "never reaches speed within a cycle; faster is not physical")
 JOINT_JERK_RAD_S3 = Limit(1e-3, 1e7, "rad/s³", "jerk limits of real controllers lie within")
 TCP_SPEED_M_S = Limit(1e-4, 20.0, "m/s", "from a dispensing crawl to above any arm's TCP speed")
+SPEED_OVERRIDE = Limit(0.01, 1.0, "", "controllers take overrides from 1 % to 100 %; below, every move "
+                       "time divides by almost nothing")
+ORIENTATION_RAD = Limit(-4 * math.pi, 4 * math.pi, "rad", "an orientation angle (roll, pitch, yaw) "
+                        "beyond two turns either way is a typing or unit mistake")
 
 # --- line ---------------------------------------------------------------------------------------
+# (low, high) pairs, kept as pairs for the kernels that unpack them; Count gives them a message
 BUFFER_PLACES = (0, 100_000)          # places: a buffer of more parts than a week's output is a store
 PARALLEL_COPIES = (1, 1_000)          # identical copies of one station
 TASKS_PER_LINE = (1, 1_000_000)       # loading is linear; this only bounds memory
 REPLICATIONS = (1, 100_000)           # independent simulation runs of one request
+BUFFER = Count(*BUFFER_PLACES, "places", "a buffer holding more parts than a week's output is a "
+               "store, and the simulator keeps every place in memory")
+PARALLEL = Count(*PARALLEL_COPIES, "copies", "identical copies of one station side by side")
+TASKS = Count(*TASKS_PER_LINE, "tasks", "loading is linear; this only bounds memory")
+LINE_COPIES = Count(1, 1_000, "lines", "identical copies of a line design in a plant")
+UNITS_PER_PRODUCT = Count(1, 10_000, "units", "units of this line in one product (modules per car)")
+OPERATORS = Count(1, 1_000, "operators", "people on one station's manual bypass")
+TOOLS = Count(1, 1_000, "tools", "different tools one station may use")
+ZONE_NUMBER = Count(-1_000_000, 1_000_000, "", "a zone's number is a label; larger ones are typos")
+
+# --- money, people and weeks (the cost book and declared options) -------------------------------
+MONEY = Limit(0.0, 1e12, "", "a trillion of any currency is beyond any line's budget; keeps every "
+              "sum of a plan finite")
+LEAD_TIME_WEEKS = Limit(0.0, 520.0, "weeks", "a change that takes more than 10 years to arrive is "
+                        "no change to plan")
+DOWNTIME_H = Limit(0.0, 8_760.0, "h", "an installation stopping the line for more than a year")
+ENGINEERING_H = Limit(0.0, 1e6, "h", "about 500 engineer-years for one change")
+OPERATORS_PER_SHIFT = Limit(-1_000.0, 1_000.0, "operators", "people a change adds (or frees, "
+                            "when negative) per shift")
 
 # --- work ceilings ------------------------------------------------------------------------------
 MAX_SIMULATED_EVENTS = 2_000_000_000  # station-parts per request: about 20 s of the max-plus kernel
@@ -79,6 +128,9 @@ MAX_PRODUCTS_PER_WEEK = 1e9            # a target above this is no line's
 # --- files --------------------------------------------------------------------------------------
 MAX_FILE_BYTES = 256 * 1024 * 1024    # a line, plant or program file; the largest real ones are MB
 MAX_NESTING = 64                      # JSON/YAML depth: a line file nests about 6 deep
-MAX_YAML_ALIASES = 10_000             # alias expansions: a billion-laughs file needs millions
+MAX_YAML_ALIASES = 10_000             # alias uses in one file: the body shop has 141
 MAX_CSV_FIELD_BYTES = 64 * 1024       # one CSV cell: names and numbers are short
 MAX_INTEGER_DIGITS = 30               # a count or an id with more digits is no real value
+MAX_YAML_ALIAS_NODES = 1_000_000      # nodes aliases may add once expanded: the bundled lines add
+                                      # hundreds; an alias bomb adds billions from a few hundred bytes
+MAX_CSV_ROWS = TASKS_PER_LINE[1]      # a spot list is one station's tasks

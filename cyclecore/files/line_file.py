@@ -121,26 +121,19 @@ def check_writable(path: str | Path, suffixes: tuple[str, ...]) -> Path:
 def read_document(path: Path, kind: str = "line", fields: str = "at least 'name' and 'stations'") -> dict:
     """Parse a YAML or JSON file into a mapping, or raise :class:`LineFileError` saying why not.
 
-    ``kind`` names the file in messages ("line", "plant"); ``fields`` says what the mapping needs."""
+    ``kind`` names the file in messages ("line", "plant"); ``fields`` says what the mapping needs.
+    Size, encoding, nesting, aliases, long integers and repeated keys are bounded as
+    :mod:`cyclecore.files.documents` says."""
+    from cyclecore.files.documents import parse_document, read_bounded_text
+
     path = Path(path)
-    if not path.is_file():
-        raise LineFileError(path, [Problem("", f"file not found (expected a {kind} file .yaml, .yml or .json)")])
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
+        if not path.exists():
+            raise LineFileError(path, [Problem("", f"file not found (expected a {kind} file .yaml, .yml or .json)")])
         raise LineFileError(path, [Problem("", f"unknown file type {suffix!r}; expected .yaml, .yml or .json")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LineFileError(path, [Problem("", f"cannot be read as UTF-8 text ({error})")]) from None
-    try:
-        raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as error:
-        raise LineFileError(path, [Problem("", f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
-        raise LineFileError(path, [Problem("", f"invalid YAML{where}: {reason}")]) from None
+    text = read_bounded_text(path, f"a {kind} file .yaml, .yml or .json")
+    raw = parse_document(path, text)
     if not isinstance(raw, dict):
         raise LineFileError(path, [Problem("", f"expected a mapping with {fields}", type(raw).__name__)])
     return raw
@@ -159,7 +152,8 @@ def _inline_spot_lists(raw: dict, folder: Path, problems: list[Problem]) -> None
         if not isinstance(reference, str) or not reference:
             problems.append(Problem(field, "expected a CSV file path relative to the line file", reference))
             continue
-        tasks = _read_spots(folder / reference, field, problems)
+        csv_path = _spot_file(folder, reference, field, problems)
+        tasks = _read_spots(csv_path, field, problems) if csv_path is not None else None
         if tasks is not None:
             existing = station.get("tasks") or []
             if not isinstance(existing, list):
@@ -168,29 +162,91 @@ def _inline_spot_lists(raw: dict, folder: Path, problems: list[Problem]) -> None
             station["tasks"] = existing + tasks
 
 
-def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dict] | None:
-    if not csv_path.is_file():
-        problems.append(Problem(field, f"spot list {csv_path} not found"))
+def _spot_file(folder: Path, reference: str, field: str, problems: list[Problem]) -> Path | None:
+    """The spot list ``reference`` names, only when it lies inside the line file's folder.
+
+    A line file may come from anyone: an absolute path, ``..`` or a link leading out of its folder
+    would let it read (and quote in messages) any file the user can read, so none is followed."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    if PurePosixPath(reference).is_absolute() or PureWindowsPath(reference).is_absolute() \
+            or PureWindowsPath(reference).drive:
+        problems.append(Problem(field, "an absolute path; expected a path relative to the line file's folder",
+                                reference))
         return None
-    with csv_path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
+    base = folder.resolve()
+    resolved = (base / reference).resolve()
+    if not resolved.is_relative_to(base):
+        problems.append(Problem(field, f"leads out of the line file's folder {base}; expected a CSV file "
+                                       "inside it (spot lists are read only from there)", reference))
+        return None
+    if not resolved.is_file():
+        problems.append(Problem(field, f"spot list {folder / reference} not found"))
+        return None
+    return resolved
+
+
+def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dict] | None:
+    """The tasks of a spot list, or None with the problems recorded (file name and line in each)."""
+    import io
+
+    from cyclecore import limits
+    from cyclecore.files.documents import decode_utf8
+
+    where_file = f"{field} ({csv_path.name})"
+    size = csv_path.stat().st_size
+    if size > limits.MAX_FILE_BYTES:
+        problems.append(Problem(where_file, f"file of {size:,} bytes; expected at most {limits.MAX_FILE_BYTES:,}"))
+        return None
+    try:
+        text = decode_utf8(csv_path.read_bytes(), csv_path)
+    except LineFileError as error:
+        problems.append(Problem(where_file, error.problems[0].expected))
+        return None
+    except OSError as error:
+        problems.append(Problem(where_file, f"cannot be read ({error.strerror or error})"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        header = [h.strip() for h in next(reader, [])]
         missing = [c for c in CSV_REQUIRED if c not in header]
         unknown = [c for c in header if c not in CSV_REQUIRED + CSV_OPTIONAL]
         if missing or unknown:
             parts = []
             if missing:
                 parts.append(f"missing column(s) {', '.join(missing)}")
-            if unknown:
-                parts.append(f"unknown column(s) {', '.join(unknown)}")
-            problems.append(Problem(f"{field} ({csv_path.name})",
-                                    "; ".join(parts) + f"; expected columns {', '.join(CSV_REQUIRED)} "
-                                    f"(optional {', '.join(CSV_OPTIONAL)})"))
+            if unknown:  # a few, shortened: the header is quoted, never the file
+                shown = [c if len(c) <= 30 else c[:27] + "..." for c in unknown[:5]]
+                parts.append(f"unknown column(s) {', '.join(shown)}" + (f" and {len(unknown) - 5} more"
+                                                                         if len(unknown) > 5 else ""))
+            problems.append(Problem(where_file, "; ".join(parts) + f"; expected columns {', '.join(CSV_REQUIRED)} "
+                                                                   f"(optional {', '.join(CSV_OPTIONAL)})"))
             return None
-        rows = []
-        for number, row in enumerate(reader, start=2):  # line 1 is the header
-            row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        for cells in reader:
+            number = reader.line_num
+            if len(rows) >= limits.MAX_CSV_ROWS:
+                problems.append(Problem(f"{field} ({csv_path.name} line {number})", f"more than {limits.MAX_CSV_ROWS:,} "
+                                                                        "spots; expected one station's tasks"))
+                return None
+            if not cells:
+                continue
+            long = next((c for c, cell in enumerate(cells) if len(cell) > limits.MAX_CSV_FIELD_BYTES), None)
+            if long is not None:
+                column = header[long] if long < len(header) else f"column {long + 1}"
+                problems.append(Problem(f"{field} ({csv_path.name} line {number}).{column}",
+                                        f"a field of {len(cells[long]):,} characters; expected at most "
+                                        f"{limits.MAX_CSV_FIELD_BYTES:,}"))
+                return None
+            row = {name: cells[c].strip() if c < len(cells) else "" for c, name in enumerate(header)}
             rows.append(_spot_task(row, f"{field} ({csv_path.name} line {number})", problems))
+    except csv.Error as error:  # a field beyond the csv module's own limit, a NUL byte...
+        reason = str(error)
+        if "field larger than field limit" in reason:
+            reason = f"a field longer than {limits.MAX_CSV_FIELD_BYTES:,} characters"
+        problems.append(Problem(f"{field} ({csv_path.name} line {reader.line_num})",
+                                f"{reason}; expected a CSV of short text and number fields"))
+        return None
     keyed = [r for r in rows if r is not None]
     # program order: by robot, then by the sequence column (stable for equal numbers)
     keyed.sort(key=lambda item: (item[0], item[1]))
@@ -198,37 +254,41 @@ def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dic
 
 
 def _spot_task(row: dict, where: str, problems: list[Problem]):
+    from cyclecore import limits
+
     ok = True
 
-    def number(column: str, unit: str, minimum: float | None = None):
+    def number(column: str, limit):
         nonlocal ok
         text = row.get(column, "")
         try:
             value = float(text)
-            if not math.isfinite(value):
-                raise ValueError
         except ValueError:
-            problems.append(Problem(f"{where}.{column}", f"expected a finite number in {unit}", text))
+            value = math.nan
+        if not limit.holds(value):
+            problems.append(Problem(f"{where}.{column}", f"expected a number {limit.text()}", text))
             ok = False
             return None
-        if minimum is not None and value < minimum:
-            problems.append(Problem(f"{where}.{column}", f"expected a number ≥ {minimum:g} {unit}", text))
-            ok = False
         return value
 
+    millimetres = limits.POSITION_M.scaled(1000.0, "mm")
+    degrees = limits.ORIENTATION_RAD.scaled(limits.DEG_PER_RAD, "°")
     name = row.get("name", "")
     if not name:
         problems.append(Problem(f"{where}.name", "expected a task name"))
         ok = False
-    xyz = [number(c, "mm") for c in ("x", "y", "z")]
-    rpy = [number(c, "degrees") for c in ("rx", "ry", "rz")]
-    process = number("process_time", "s", 0.0)
-    logic = number("logic_time", "s", 0.0) if row.get("logic_time") else 0.0
+    xyz = [number(c, millimetres) for c in ("x", "y", "z")]
+    rpy = [number(c, degrees) for c in ("rx", "ry", "rz")]
+    process = number("process_time", limits.DURATION_S)
+    logic = number("logic_time", limits.DURATION_S) if row.get("logic_time") else 0.0
     sequence_text = row.get("sequence", "")
-    try:
+    digits = sequence_text.lstrip("+-")
+    if digits.isdigit() and len(digits) <= limits.MAX_INTEGER_DIGITS and digits.isascii():
         sequence = int(sequence_text)
-    except ValueError:
-        problems.append(Problem(f"{where}.sequence", "expected an integer program position", sequence_text))
+    else:
+        problems.append(Problem(f"{where}.sequence", f"expected a whole number of at most "
+                                                     f"{limits.MAX_INTEGER_DIGITS} digits (position in the "
+                                                     "robot's program)", sequence_text))
         ok = False
         sequence = 0
     if not ok:
