@@ -185,16 +185,115 @@ def sequence(
     seed: SeedOpt = 0,
     output: OutputOpt = None,
     as_json: JsonOpt = False,
+    programs: Annotated[Optional[Path], typer.Option("--programs", help="also write the re-sequenced robot "
+                                                     "programs of imported robots into this folder")] = None,
 ):
     """Shorten robot paths: re-order each robot's tasks (and IK configurations), before/after."""
     from cyclecore.changes.programs import sequence as run
 
+    if programs is not None and (line is None or not programs.is_dir()):
+        _fail(f"--programs {programs}: expected an existing folder, and a LINE file whose robots were imported")
     loaded = _load(line, example)
     try:
         report = run(loaded, station=station, time_limit=time_limit, seed=seed)
     except ValueError as error:
         _fail(str(error))
+    if programs is not None:
+        _write_programs(report.line, line, programs)
     _report_change(report, output, as_json)
+
+
+# --- robot programs in and out (issue 13) ---------------------------------------------------------
+
+
+def _write_programs(new_line, line_file: Path, folder: Path) -> None:
+    """Each imported robot's program with its tasks in the new order, whole files or none."""
+    from cyclecore.files.programs import program_in_new_order, read_program, write_files
+
+    files = {}
+    try:
+        for station in new_line.stations:
+            for robot in station.robots:
+                if robot.program is None:
+                    continue
+                source = _program_path(line_file.parent, robot.program.file)
+                program = read_program(source)
+                names = [t.name for t in station.tasks_of(robot.name)]
+                files[folder / source.name] = program_in_new_order(program, robot.name, names)
+                for dat in source.parent.glob(source.stem + ".*"):
+                    if dat.suffix.lower() == ".dat":
+                        files[folder / dat.name] = dat.read_bytes()
+        write_files(files)
+    except (LineFileError, ValueError, OSError) as error:
+        _fail(str(error))
+    if files:
+        typer.echo(f"programs written to {folder}: {', '.join(sorted(p.name for p in files))}")
+
+
+def _program_path(folder: Path, name: str) -> Path:
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        _fail(f"program: {{file: {name}}}: expected a file inside the line file's folder {folder}")
+    return path
+
+
+@app.command("import")
+def import_command(
+    programs: Annotated[list[Path], typer.Argument(help="robot programs: KRL .src (with its .dat), RAPID .mod, TP .ls")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the line file to write (.yaml or .json)")],
+    model: Annotated[Optional[str], typer.Option(help="robot model (default by vendor)")] = None,
+    station: Annotated[str, typer.Option(help="station the robots go into")] = "ST10",
+    into: Annotated[Optional[Path], typer.Option(help="add the robots to this line instead of a new one")] = None,
+    process_time: Annotated[Optional[list[str]], typer.Option(help="seconds per call of a process routine: NAME=S")] = None,
+    output_time: Annotated[float, typer.Option(help="seconds per output set", min=0)] = 0.0,
+    input_wait: Annotated[float, typer.Option(help="seconds per wait for an input", min=0)] = 0.0,
+    as_json: JsonOpt = False,
+):
+    """Robot programs into a line: one robot per program; unsupported statements are listed."""
+    from cyclecore.files.line_file import check_writable, save_line
+    from cyclecore.files.programs import import_programs, write_files
+
+    try:
+        check_writable(output, (".yaml", ".yml", ".json"))
+    except ValueError as error:
+        _fail(str(error))
+    times = {}
+    for item in process_time or ():
+        name, _, seconds = item.partition("=")
+        try:
+            times[name.strip()] = float(seconds)
+        except ValueError:
+            _fail(f"--process-time {item!r}: expected NAME=SECONDS, e.g. SPOT=2.5")
+        if not name.strip() or not 0 <= times[name.strip()] <= 86_400:
+            _fail(f"--process-time {item!r}: expected NAME=SECONDS with 0 <= SECONDS <= 86400")
+    base = _load(into, None) if into is not None else None
+    folder = output.parent.resolve()
+    copies, references = {}, []
+    for path in programs:
+        resolved = path.resolve()
+        if resolved.is_relative_to(folder):
+            references.append(str(resolved.relative_to(folder)))
+            continue
+        references.append(path.name)  # copied beside the line file, with its .dat
+        for source in [resolved] + [d for d in resolved.parent.glob(resolved.stem + ".*") if d.suffix.lower() == ".dat"]:
+            target = folder / source.name
+            if source.is_file() and (not target.exists() or target.read_bytes() != source.read_bytes()):
+                if target.exists():
+                    _fail(f"{target} exists and differs from {source}: import into another folder")
+                copies[target] = source.read_bytes()
+    try:
+        report = import_programs(programs, line_name=output.stem, station=station, into=base, model=model,
+                                 process_s=times, output_s=output_time, input_wait_s=input_wait,
+                                 program_files=references)
+        save_line(report.line, output)
+        write_files(copies)
+    except (LineFileError, ValueError) as error:
+        _fail(str(error))
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        typer.echo(str(report))
+        typer.echo(f"line written to {output}")
 
 
 @app.command()

@@ -79,7 +79,9 @@ HORIZON_S = Limit(0.0, 3.2e8, "s", "a simulated horizon beyond 10 years is no pl
 POSITION_M = Limit(-100.0, 100.0, "m", "a pose or offset farther than 100 m from the robot base "
                    "is out of any cell; mm entered as m is the usual mistake")
 LINK_LENGTH_M = Limit(0.0, 20.0, "m", "the largest industrial arms reach about 4 m; 20 m leaves "
-                      "room for gantries and tracks")
+                      "room for gantries and tracks", low_open=True)
+LINK_OFFSET_M = Limit(-20.0, 20.0, "m", "a signed kinematic offset (OPW a1, a2, b, c1, c4): as "
+                      "LINK_LENGTH_M, either side")
 JOINT_RANGE_RAD = Limit(-4 * math.pi, 4 * math.pi, "rad", "a revolute joint turns at most two "
                         "turns either way (±720°); wider ranges make IK branch searches unbounded")
 
@@ -90,6 +92,10 @@ JOINT_ACCELERATION_RAD_S2 = Limit(1e-3, 1e4, "rad/s²", "an axis accelerating sl
                                   "never reaches speed within a cycle; faster is not physical")
 JOINT_JERK_RAD_S3 = Limit(1e-3, 1e7, "rad/s³", "jerk limits of real controllers lie within")
 TCP_SPEED_M_S = Limit(1e-4, 20.0, "m/s", "from a dispensing crawl to above any arm's TCP speed")
+TCP_ACCELERATION_M_S2 = Limit(1e-3, 1e3, "m/s²", "a tool accelerating slower never reaches speed "
+                              "within a cycle; 100 g is beyond any arm")
+TCP_JERK_M_S3 = Limit(1e-3, 1e6, "m/s³", "as the joints' jerk, for the tool (inf, where allowed, "
+                      "gives trapezoidal profiles)")
 SPEED_OVERRIDE = Limit(0.01, 1.0, "", "controllers take overrides from 1 % to 100 %; below, every move "
                        "time divides by almost nothing")
 ORIENTATION_RAD = Limit(-4 * math.pi, 4 * math.pi, "rad", "an orientation angle (roll, pitch, yaw) "
@@ -111,6 +117,14 @@ OPERATORS = Count(1, 1_000, "operators", "people on one station's manual bypass"
 TOOLS = Count(1, 1_000, "tools", "different tools one station may use")
 ZONE_NUMBER = Count(-1_000_000, 1_000_000, "", "a zone's number is a label; larger ones are typos")
 
+# --- line simulation (cyclecore.linesim) ---------------------------------------------------------
+SIMULATED_STATIONS = Count(1, 1_000, "stations", "a serial line of more stations is no line's; the "
+                           "simulator keeps about 70 kB of timeline per station and replication")
+WEIBULL_SHAPE = Limit(0.2, 20.0, "", "failure data fit shapes from about 0.5 (early failures) to 5 "
+                      "(wear-out); beyond, Gamma(1 + 1/k) overflows or the draws lose all spread")
+LOGNORMAL_SIGMA = Limit(0.0, 3.0, "", "repair and failure data have log-space sigmas of about 0.3 to "
+                        "1.5; at 3 one sigma is a factor 20, beyond the draws overflow", low_open=True)
+
 # --- money, people and weeks (the cost book and declared options) -------------------------------
 MONEY = Limit(0.0, 1e12, "", "a trillion of any currency is beyond any line's budget; keeps every "
               "sum of a plan finite")
@@ -118,8 +132,9 @@ LEAD_TIME_WEEKS = Limit(0.0, 520.0, "weeks", "a change that takes more than 10 y
                         "no change to plan")
 DOWNTIME_H = Limit(0.0, 8_760.0, "h", "an installation stopping the line for more than a year")
 ENGINEERING_H = Limit(0.0, 1e6, "h", "about 500 engineer-years for one change")
-OPERATORS_PER_SHIFT = Limit(-1_000.0, 1_000.0, "operators", "people a change adds (or frees, "
-                            "when negative) per shift")
+OPERATORS_PER_SHIFT = Limit(0.0, 1_000.0, "operators", "people a lever adds per shift")
+OPERATORS_CHANGED = Limit(-1_000.0, 1_000.0, "operators", "people a declared option adds (or frees, "
+                          "when negative) per shift")
 
 # --- work ceilings ------------------------------------------------------------------------------
 MAX_SIMULATED_EVENTS = 2_000_000_000  # station-parts per request: about 20 s of the max-plus kernel
@@ -127,6 +142,8 @@ MAX_PRODUCTS_PER_WEEK = 1e9            # a target above this is no line's
 
 # --- files --------------------------------------------------------------------------------------
 MAX_FILE_BYTES = 256 * 1024 * 1024    # a line, plant or program file; the largest real ones are MB
+MAX_PROGRAM_BYTES = 16 * 1024 * 1024  # a robot program: the largest real one seen is 419 KB; a
+                                      # controller holds a few MB of programs in all
 MAX_NESTING = 64                      # JSON/YAML depth: a line file nests about 6 deep
 MAX_YAML_ALIASES = 10_000             # alias uses in one file: the body shop has 141
 MAX_CSV_FIELD_BYTES = 64 * 1024       # one CSV cell: names and numbers are short

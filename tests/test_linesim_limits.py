@@ -125,7 +125,7 @@ def test_bypass_raises_throughput_of_a_line_and_counts_operator_hours():
     cycle = [30.0, 32.0, 30.0]
     common = dict(hours=200, replications=6, seed=1, failure_clock="busy")
     without = simulate_serial(cycle, [2, 2], 3 * 3600.0, 3600.0, **common)
-    never = simulate_serial(cycle, [2, 2], 3 * 3600.0, 3600.0, bypass_after_s=[1e12, np.nan, 1e12],
+    never = simulate_serial(cycle, [2, 2], 3 * 3600.0, 3600.0, bypass_after_s=[2.5e6, np.nan, 2.5e6],
                             bypass_cycle_s=[90.0, np.nan, 90.0], bypass_operators=[3, 0, 3], **common)
     with_bypass = simulate_serial(cycle, [2, 2], 3 * 3600.0, 3600.0, bypass_after_s=[900.0, np.nan, 900.0],
                                   bypass_cycle_s=[90.0, np.nan, 90.0], bypass_operators=[3, 0, 3], **common)

@@ -103,7 +103,7 @@ class Analysis(Result):
 
 def robot_cycles(line: Line, station: Station) -> tuple[RobotCycle, ...]:
     """Cycle of every robot in a station, program order as given."""
-    from cyclecore.robot.cell import robot_program
+    from cyclecore.robot.cell import programmed_motion_s, robot_program
     from cyclecore.robot.motion import route_totals
 
     out = []
@@ -116,7 +116,8 @@ def robot_cycles(line: Line, station: Station) -> tuple[RobotCycle, ...]:
                               speed_override=robot.speed_override, tcp_positions=program.tcp_positions)
         process = float(sum(t.process_time_s for t in program.tasks))
         logic = float(sum(t.logic_time_s for t in program.tasks))
-        motion = float(totals.time_s[0])
+        programmed = programmed_motion_s(line, robot, program)  # linear moves, PTP speed shares
+        motion = float(totals.time_s[0]) if programmed is None else programmed
         out.append(RobotCycle(robot.name, robot.model, n, motion, process, logic,
                               motion + process + logic, float(totals.joint_path_rad[0]),
                               float(totals.tcp_path_m[0])))

@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from cyclecore.arguments import PATH, Instance, arguments
+from cyclecore.files.output import check_writable, write_all_or_nothing  # noqa: F401 (their home until now)
 from cyclecore.model.errors import LineFileError, Problem, format_path
 from cyclecore.model.line import Line
 
@@ -75,47 +76,8 @@ def line_text(line: Line, path: str | Path) -> str:
 
 
 def write_atomically(path: str | Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    """Write a whole file or nothing: a temporary file beside it, fsynced, then a rename."""
     write_all_or_nothing({Path(path): text})
-
-
-def write_all_or_nothing(files: dict[Path, str]) -> None:
-    """Write several files so that either all of them are written or none is changed.
-
-    Every text goes to a temporary file beside its target first (flushed to disk); only when all
-    are written are they renamed into place. On any error the temporary files are removed."""
-    import os
-
-    temporary = []
-    try:
-        for path, text in files.items():
-            path = Path(path)
-            if path.is_dir():
-                raise IsADirectoryError(f"{path} is a folder; expected a file name")
-            tmp = path.with_name(f".{path.name}.tmp")
-            temporary.append((tmp, path))
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, path in temporary:
-            tmp.replace(path)
-    finally:
-        for tmp, _ in temporary:
-            tmp.unlink(missing_ok=True)
-
-
-def check_writable(path: str | Path, suffixes: tuple[str, ...]) -> Path:
-    """``path`` as an output file, checked before any work is done: ValueError naming it when its
-    folder is missing, it is a folder, or its suffix is not one of ``suffixes``."""
-    path = Path(path)
-    if path.suffix.lower() not in suffixes:
-        raise ValueError(f"{path}: expected a file name ending in {', '.join(suffixes)}")
-    if path.is_dir():
-        raise ValueError(f"{path}: is a folder; expected a file name")
-    if not path.parent.is_dir():
-        raise ValueError(f"{path}: folder {path.parent} does not exist")
-    return path
 
 
 def read_document(path: Path, kind: str = "line", fields: str = "at least 'name' and 'stations'") -> dict:

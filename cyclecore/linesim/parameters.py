@@ -1,8 +1,10 @@
 """The serial line as the kernels see it: validated, contiguous arrays in SI units.
 
-Parameters are checked once, here, at the boundary, with the specs of :mod:`cyclecore.arguments`;
-a mistake raises ``ValueError`` naming the parameter and what was expected. The kernels then trust
-their input.
+Parameters are checked once, here, at the boundary, with the specs of :mod:`cyclecore.arguments`
+and the ranges of :mod:`cyclecore.limits` (a real line's cycle times, MTBF, MTTR, buffers, machines,
+operators and distribution shapes); a mistake raises ``ValueError`` naming the parameter and what
+was expected. The kernels then trust their input: every duration they draw is finite, and the
+work of a request is bounded (see :func:`cyclecore.linesim.serial.simulate_serial`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore import limits
 from cyclecore.arguments import Array, Choice, Number, refuse
 
 from .durations import DISTRIBUTIONS, GEOMETRIC, PROCESSING_MODELS, distribution_parameters
@@ -51,16 +54,24 @@ def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential"
                failure_clock="busy", parallel=None, bypass_after_s=None, bypass_cycle_s=None,
                bypass_operators=None, weibull_shape=1.5, lognormal_sigma=0.5, station_keys=None) -> SerialLineSpec:
     """Check every parameter of :func:`cyclecore.linesim.simulate_serial` and build the arrays."""
-    cycle = Array(nonempty=True, above=0, unit="s").check(cycle_s, "cycle_s")
+    cycle = Array(nonempty=True, above=limits.CYCLE_S.low, at_most=limits.CYCLE_S.high,
+                  what=f"a cycle time {limits.CYCLE_S.text()}").check(cycle_s, "cycle_s")
     n = len(cycle)
-    places = Array(shape=(n - 1,), integer=True, at_least=0).check(
+    if not limits.SIMULATED_STATIONS.holds(n):
+        raise ValueError(f"cycle_s: got {n} stations, expected a number of stations "
+                         f"{limits.SIMULATED_STATIONS.text()}")
+    places = Array(shape=(n - 1,), integer=True, at_least=limits.BUFFER.low, at_most=limits.BUFFER.high,
+                   what=f"a whole number of places {limits.BUFFER.text()}").check(
         np.zeros(n - 1, dtype=np.int64) if buffer_places is None else buffer_places, "buffer_places")
 
     def per_station(name, value, **spec):  # scalars are broadcast to every station
         return Array(shape=(n,), broadcast=True, **spec).check(value, name)
 
-    mtbf = per_station("mtbf_s", mtbf_s, above=0, finite=False, what="a number > 0 s (inf = never fails)")
-    mttr = per_station("mttr_s", mttr_s, at_least=0, unit="s")
+    mtbf_text = f"a time between failures {limits.MTBF_S.text()} (inf = never fails)"
+    mtbf = per_station("mtbf_s", mtbf_s, at_least=limits.MTBF_S.low, finite=False, what=mtbf_text)
+    _finite_at_most(mtbf, limits.MTBF_S.high, "mtbf_s", mtbf_text)
+    mttr = per_station("mttr_s", mttr_s, at_least=limits.MTTR_S.low, at_most=limits.MTTR_S.high,
+                       what=f"a repair time {limits.MTTR_S.text()}")
     failures = Choice(tuple(sorted(DISTRIBUTIONS))).check(failures, "failures")
     processing = Choice(tuple(sorted(PROCESSING_MODELS))).check(processing, "processing")
     failure_clock = Choice(FAILURE_CLOCKS).check(failure_clock, "failure_clock")
@@ -76,25 +87,32 @@ def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential"
             if 0 < mttr[i] < cycle[i]:
                 raise ValueError(f"mttr_s[{i}]: geometric repairs last whole cycles, so MTTR must be 0 or "
                                  f">= the cycle time ({cycle[i]} s), got {mttr[i]}")
-    weibull_shape = Number(above=0).check(weibull_shape, "weibull_shape")
-    lognormal_sigma = Number(above=0).check(lognormal_sigma, "lognormal_sigma")
+    weibull_shape = Number(at_least=limits.WEIBULL_SHAPE.low, at_most=limits.WEIBULL_SHAPE.high,
+                           what=f"a Weibull shape {limits.WEIBULL_SHAPE.text()}").check(weibull_shape,
+                                                                                          "weibull_shape")
+    lognormal_sigma = Number(above=limits.LOGNORMAL_SIGMA.low, at_most=limits.LOGNORMAL_SIGMA.high,
+                             what=f"a log-space sigma {limits.LOGNORMAL_SIGMA.text()}").check(
+        lognormal_sigma, "lognormal_sigma")
 
-    par = per_station("parallel", 1 if parallel is None else parallel, integer=True, at_least=1,
-                      what="a whole number >= 1 of machines per station")
+    par = per_station("parallel", 1 if parallel is None else parallel, integer=True,
+                      at_least=limits.PARALLEL.low, at_most=limits.PARALLEL.high,
+                      what=f"a whole number of machines per station {limits.PARALLEL.text()}")
     # NaN (or None) means "no bypass" for the station; a bypass only matters after a repair this old
+    after_text = f"a repair age {limits.MTTR_S.text()}, or NaN for no bypass"
     after = per_station("bypass_after_s", np.nan if bypass_after_s is None else bypass_after_s,
-                        at_least=0, finite=False, allow_nan=True, what="a time >= 0 s, or NaN for no bypass")
+                        at_least=0, finite=False, allow_nan=True, what=after_text)
+    _finite_at_most(after, limits.MTTR_S.high, "bypass_after_s", after_text)
     after = np.where(np.isnan(after), np.inf, after)
     manual = per_station("bypass_cycle_s", np.nan if bypass_cycle_s is None else bypass_cycle_s,
                          finite=False, allow_nan=True)
     operators = per_station("bypass_operators", 0.0 if bypass_operators is None else bypass_operators,
                             finite=False, allow_nan=True)
     for i in np.flatnonzero(np.isfinite(after)):
-        if not (math.isfinite(manual[i]) and manual[i] > 0):
-            refuse(f"bypass_cycle_s[{i}]", manual[i], f"a manual cycle time > 0 s, since station {i} has a "
-                   "manual bypass")
-        if not (math.isfinite(operators[i]) and operators[i] >= 0):
-            refuse(f"bypass_operators[{i}]", operators[i], "a finite number >= 0")
+        if not limits.CYCLE_S.holds(manual[i]):
+            refuse(f"bypass_cycle_s[{i}]", manual[i], f"a manual cycle time {limits.CYCLE_S.text()}, since "
+                   f"station {i} has a manual bypass")
+        if not (math.isfinite(operators[i]) and 0 <= operators[i] <= limits.OPERATORS.high):
+            refuse(f"bypass_operators[{i}]", operators[i], f"a number of operators in [0, {limits.OPERATORS.high:,}]")
     manual = np.where(np.isfinite(after), manual, cycle)
     operators = np.where(np.isfinite(after), operators, 0.0)
     keys = (np.arange(n, dtype=np.int64) if station_keys is None else
@@ -123,3 +141,11 @@ def build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, *, failures="exponential"
         repair_params=distribution_parameters(kind, mttr, cycle, weibull_shape, lognormal_sigma),
         station_keys=keys,
     )
+
+
+def _finite_at_most(values: np.ndarray, high: float, name: str, expected: str) -> None:
+    """Finite entries at most ``high`` (inf keeps its meaning: never fails, no bypass)."""
+    too_big = np.isfinite(values) & (values > high)
+    if too_big.any():
+        i = int(np.flatnonzero(too_big)[0])
+        refuse(f"{name}[{i}]", values[i], expected)

@@ -6,7 +6,8 @@ from functools import partial
 
 import numpy as np
 
-from cyclecore.arguments import PROGRESS, REPLICATIONS, SEED, Choice, Number, arguments
+from cyclecore import limits
+from cyclecore.arguments import PROGRESS, SEED, Choice, Integer, Number, arguments, refuse
 
 from .bottleneck import Bottleneck, active_period_method, arrow_method
 from .confidence import mean_interval
@@ -20,10 +21,14 @@ from .timeline import (
 )
 
 KERNELS = ("auto", "max-plus", "event-loop")
+_HORIZON_H = limits.HORIZON_S.high / 3600.0
+_MIN_WINDOW_S = 1.0  # an observation window shorter than a second sees no part of any real line
 
 
-@arguments(hours=Number(above=0), replications=REPLICATIONS, seed=SEED,
-           warmup_hours=Number(at_least=0, optional=True),
+@arguments(hours=Number(above=0, at_most=_HORIZON_H, what=f"a number of hours in (0, {_HORIZON_H:g}]"),
+           replications=Integer(at_least=limits.REPLICATIONS[0], at_most=limits.REPLICATIONS[1]), seed=SEED,
+           warmup_hours=Number(at_least=0, at_most=_HORIZON_H, optional=True,
+                               what=f"a number of hours in [0, {_HORIZON_H:g}] or None"),
            planned_downtime=Number(at_least=0, below=1, what="a share 0 <= x < 1"),
            kernel=Choice(KERNELS), progress=PROGRESS)
 def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=10, seed=0,
@@ -61,6 +66,10 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
       results are identical whichever runs them. progress: ``progress(done, total)`` after each
       replication.
 
+    Every argument is checked against the ranges of :mod:`cyclecore.limits`, and the work the
+    request implies (station-parts and failures over all replications, see :func:`simulated_events`)
+    against ``limits.MAX_SIMULATED_EVENTS`` before anything runs.
+
     Returns a :class:`SerialLineResult`. Raises ValueError naming the parameter on bad input.
     """
     spec = build_spec(cycle_s, buffer_places, mtbf_s, mttr_s, failures=failures, processing=processing,
@@ -73,6 +82,14 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
 
     t0 = 3600.0 * float(warmup_hours)
     t1 = t0 + 3600.0 * hours * (1.0 - planned_downtime)
+    if not limits.HORIZON_S.holds(t1):
+        refuse("warmup_hours", warmup_hours, f"warm-up and observed hours together {limits.HORIZON_S.text()}, "
+               f"here {hours:g} h observed")
+    if not t1 - t0 >= _MIN_WINDOW_S:
+        refuse("planned_downtime" if planned_downtime > 0 else "hours", planned_downtime if planned_downtime > 0
+               else hours, f"an observed running time of at least {_MIN_WINDOW_S:g} s, here hours x (1 - "
+               f"planned_downtime) x 3600 = {t1 - t0:.3g} s")
+    _check_work(spec, t1, hours, int(replications))
     run = partial(_replication, spec, chosen, int(seed), t0, t1)
     outcomes = []
     for outcome in (executor.map(run, range(replications)) if executor is not None else map(run, range(replications))):
@@ -80,6 +97,33 @@ def simulate_serial(cycle_s, buffer_places, mtbf_s, mttr_s, hours, replications=
         if progress is not None:
             progress(len(outcomes), int(replications))
     return _summarise(spec, outcomes, hours, float(warmup_hours), int(replications), int(seed), chosen, t1 - t0)
+
+
+def simulated_events(spec: SerialLineSpec, until_s: float, replications: int) -> float:
+    """An upper estimate of the work of a request: station-parts plus failures, over all replications.
+
+    No station finishes parts faster than its machines at their fastest cycle (automatic or manual),
+    so no part leaves the line faster than the slowest such station allows; a machine fails at most
+    once per MTBF of running time. Warm-up included (the kernels simulate from time 0)."""
+    fastest_cycle = np.minimum(spec.cycle_s, spec.bypass_cycle_s)
+    line_rate = float(np.min(spec.parallel / fastest_cycle))  # parts/s
+    parts = until_s * line_rate + 1.0
+    failures = float(np.sum(spec.parallel * until_s / spec.mtbf_s))  # inf MTBF gives 0
+    return replications * (spec.stations * parts + failures)
+
+
+def _check_work(spec: SerialLineSpec, until_s: float, hours: float, replications: int) -> None:
+    events = simulated_events(spec, until_s, replications)
+    ceiling = limits.MAX_SIMULATED_EVENTS
+    if events <= ceiling:
+        return
+    share = ceiling / events
+    suggestion = f"hours <= {hours * share:.3g}"
+    if int(replications * share) >= 1:
+        suggestion += f" or replications <= {int(replications * share)}"
+    refuse("hours", hours, f"a request within the ceiling of {ceiling:.3g} simulated station-parts and failures "
+           f"(cyclecore.limits.MAX_SIMULATED_EVENTS); {replications} replication(s) of this line need about "
+           f"{events:.3g}: use {suggestion}")
 
 
 def _choose_kernel(spec: SerialLineSpec, kernel: str) -> str:

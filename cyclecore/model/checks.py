@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the checks read a line; Line.evolve calls them, so the impo
 def check_line(line: Line, *, check_reach: bool = True) -> list[Problem]:
     """All problems of a schema-valid line; empty when the line can be evaluated."""
     problems = _check_names(line)
+    problems += _check_work(line)
     problems += _check_robots(line)
     problems += _check_task_references(line)
     problems += _check_options(line)
@@ -54,6 +55,15 @@ def _check_names(line: Line) -> list[Problem]:
             else:
                 seen[task.name] = f"stations[{i}].tasks[{k}]"
     return problems
+
+
+def _check_work(line: Line) -> list[Problem]:
+    """Every station does something: a station with no task, no fixed work and no index time would
+    have a cycle of 0 s, an infinite output, and no bottleneck a balance could be measured against."""
+    return [Problem(f"stations[{i}]", "station has no work (no tasks, fixed_time_s and index_time_s are 0); "
+                                      "expected tasks, fixed_time_s > 0 or index_time_s > 0, or remove the station")
+            for i, station in enumerate(line.stations)
+            if not station.tasks and station.fixed_time_s == 0 and station.index_time_s == 0]
 
 
 def _duplicate_positions(names: list[str]) -> set[int]:

@@ -48,6 +48,16 @@ class LineFileError(ValueError):
         return "\n".join([head] + [f"  {p}" for p in self.problems])
 
 
+class OutputFileError(ValueError):
+    """An output path that cannot take the file (missing folder, a folder, read-only, wrong
+    suffix): a user mistake, found before any work when the path is checked first."""
+
+    def __init__(self, file: str | Path, expected: str):
+        self.file = str(file)
+        self.expected = expected
+        super().__init__(f"{self.file}: {expected}")
+
+
 def format_path(parts) -> str:
     """``('stations', 3, 'robots', 1, 'speed_override')`` -> ``stations[3].robots[1].speed_override``."""
     out = ""

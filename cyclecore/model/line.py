@@ -18,17 +18,27 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cyclecore.limits import TCP_SPEED_M_S
+from cyclecore import limits
 from cyclecore.robot.geometry import pose_matrix
+from cyclecore.model.ranges import Whole, Within
 from cyclecore.model.robot_models import RobotModel, bundled_robot_models
 
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# every number has its range from cyclecore.limits (finite: NaN and inf never enter a Line)
+Duration = Within(limits.DURATION_S)
+Money = Within(limits.MONEY)
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Vector3 = Annotated[tuple[Finite, ...], Field(min_length=3, max_length=3)]
-Joint6 = Annotated[tuple[Finite, ...], Field(min_length=6, max_length=6)]
+Vector3 = Annotated[tuple[Within(limits.POSITION_M), ...], Field(min_length=3, max_length=3)]
+Angles3 = Annotated[tuple[Within(limits.ORIENTATION_RAD, limits.DEG_PER_RAD, "°"), ...],
+                    Field(min_length=3, max_length=3)]
+Joint6 = Annotated[tuple[Within(limits.JOINT_RANGE_RAD, limits.DEG_PER_RAD, "°"), ...],
+                   Field(min_length=6, max_length=6)]
 
 SECONDS_PER_HOUR = 3600.0
+Weeks = Within(limits.LEAD_TIME_WEEKS)
+Hours = Within(limits.DOWNTIME_H)
+EngineerHours = Within(limits.ENGINEERING_H)
+Staff = Within(limits.OPERATORS_PER_SHIFT)
 
 
 class _Value(BaseModel):
@@ -49,7 +59,7 @@ class Pose(_Value):
     """Position (m) and fixed-axis XYZ orientation (deg) — see :mod:`cyclecore.robot.geometry`."""
 
     xyz_m: Vector3
-    rpy_deg: Vector3 = (0.0, 0.0, 0.0)
+    rpy_deg: Angles3 = (0.0, 0.0, 0.0)
 
     @property
     def matrix(self) -> np.ndarray:
@@ -95,8 +105,8 @@ class Calendar(_Value):
 class Reliability(_Value):
     """Failure behaviour of a station (the whole cell: robot, tooling, sensors, fixtures)."""
 
-    mtbf_h: Positive  # mean time between failures (operating hours)
-    mttr_min: NonNegative  # mean time to repair
+    mtbf_h: Within(limits.MTBF_S, 1 / SECONDS_PER_HOUR, "h")  # mean time between failures (operating hours)
+    mttr_min: Within(limits.MTTR_S, 1 / 60, "min")  # mean time to repair
 
     @property
     def mtbf_s(self) -> float:
@@ -115,9 +125,16 @@ class Reliability(_Value):
 class ManualBypass(_Value):
     """How a station keeps running by hand while its automation is down (slowly)."""
 
-    cycle_time_s: Positive  # manual cycle time per unit
-    operators: Annotated[int, Field(ge=1)] = 1
-    after_min: NonNegative = 0.0  # switch to manual once a repair has lasted this long
+    cycle_time_s: Within(limits.CYCLE_S)  # manual cycle time per unit
+    operators: Whole(limits.OPERATORS) = 1
+    after_min: Within(limits.MTTR_S, 1 / 60, "min") = 0.0  # switch to manual once a repair has lasted this long
+
+
+class ProgramFile(_Value):
+    """A robot program a robot's tasks are read from (KRL ``.src``, RAPID ``.mod``, TP ``.ls``;
+    the dialect comes from the extension), relative to the line file's folder and inside it."""
+
+    file: Name
 
 
 class Robot(_Value):
@@ -128,7 +145,8 @@ class Robot(_Value):
     base: Pose = IDENTITY  # robot base frame in the cell frame
     tcp: Pose = IDENTITY  # tool centre point in the flange frame (weld gun, gripper)
     home_deg: Joint6  # home configuration, controller joint values
-    speed_override: Annotated[float, Field(gt=0, le=1)] = 1.0  # pure time scaling, see motion
+    speed_override: Within(limits.SPEED_OVERRIDE) = 1.0  # pure time scaling, see motion
+    program: ProgramFile | None = None  # its tasks come from a robot program (issue 13)
 
     @property
     def home(self) -> np.ndarray:
@@ -148,13 +166,19 @@ class Task(_Value):
     # arm configuration to reach ``pose`` in (as taught; like a controller's configuration flags):
     # IK takes the solution closest to it; default: closest to the previous one in the program
     configuration_deg: Joint6 | None = None
-    process_time_s: NonNegative = 0.0  # weld, glue, fasten … with the robot standing still
-    logic_time_s: NonNegative = 0.0  # I/O handshakes, gun closing, safety logic
+    process_time_s: Duration = 0.0  # weld, glue, fasten … with the robot standing still
+    logic_time_s: Duration = 0.0  # I/O handshakes, gun closing, safety logic
     tool: str | None = None
     after: tuple[Name, ...] = ()  # predecessors: task names that must be done no later than this one
     robot: Name | None = None  # the robot that does it (may be omitted when a station has one robot)
     robots: tuple[Name, ...] | None = None  # robots allowed to do it when re-splitting (default: all)
-    work_content_s: NonNegative | None = None  # rebalancing weight; default process + logic time
+    work_content_s: Duration | None = None  # rebalancing weight; default process + logic time
+    # how the robot moves *to* this task (issue 13, robot programs): point to point at a share of
+    # the joint speed limits, or a straight TCP line at a programmed speed through ``via`` points
+    motion: Literal["ptp", "linear"] = "ptp"
+    ptp_speed: Within(limits.SPEED_OVERRIDE) | None = None  # share of joint max; default 1
+    tcp_speed_m_s: Annotated[float, Field(ge=TCP_SPEED_M_S.low, le=TCP_SPEED_M_S.high)] | None = None
+    via: tuple[Pose, ...] = ()  # a circular move's auxiliary point: a linear move passes it first
 
     @model_validator(mode="after")
     def _one_target(self):
@@ -162,6 +186,10 @@ class Task(_Value):
             raise ValueError("give exactly one of 'pose' or 'joints_deg'")
         if self.configuration_deg is not None and self.pose is None:
             raise ValueError("'configuration_deg' chooses how a pose is reached; it goes with 'pose', not 'joints_deg'")
+        if self.motion == "ptp" and (self.tcp_speed_m_s is not None or self.via):
+            raise ValueError("'tcp_speed_m_s' and 'via' belong to a linear move (motion: linear)")
+        if self.motion == "linear" and self.ptp_speed is not None:
+            raise ValueError("'ptp_speed' belongs to a point-to-point move (motion: ptp)")
         return self
 
 
@@ -169,17 +197,17 @@ class Station(_Value):
     """A station (pitch, cell): robots doing tasks on the unit while it stands in the station."""
 
     name: Name
-    zone: int | Name = 1
-    index_time_s: NonNegative = 0.0  # transfer in/out and clamping, not overlapped with robot work
-    fixed_time_s: NonNegative = 0.0  # work not done by the modelled robots (a press, a test bench)
-    buffer_after: Annotated[int, Field(ge=0)] = 0  # places between this station and the next
-    parallel: Annotated[int, Field(ge=1)] = 1  # identical copies of this station sharing the flow
+    zone: Whole(limits.ZONE_NUMBER) | Name = 1
+    index_time_s: Duration = 0.0  # transfer in/out and clamping, not overlapped with robot work
+    fixed_time_s: Duration = 0.0  # work not done by the modelled robots (a press, a test bench)
+    buffer_after: Whole(limits.BUFFER) = 0  # places between this station and the next
+    parallel: Whole(limits.PARALLEL) = 1  # identical copies of this station sharing the flow
     reliability: Reliability | None = None
     manual_bypass: ManualBypass | None = None
     robots: tuple[Robot, ...] = ()
-    tasks: tuple[Task, ...] = ()
+    tasks: Annotated[tuple[Task, ...], Field(max_length=limits.TASKS.high)] = ()
     robot_slots: tuple[Pose, ...] = ()  # where an extra robot could be mounted
-    tools_allowed: Annotated[int, Field(ge=1)] | None = None  # max different tools in the station
+    tools_allowed: Whole(limits.TOOLS) | None = None  # max different tools in the station
 
     def robot(self, name: str) -> Robot:
         for robot in self.robots:
@@ -207,53 +235,53 @@ LEVERS = ("resequence", "speed", "robot", "rebalance", "buffer", "repair_program
 class LeadTimes(_Value):
     """Weeks from ordering a change to the change running, per lever."""
 
-    resequence: NonNegative = 1.0
-    speed: NonNegative = 1.0
-    robot: NonNegative = 12.0
-    rebalance: NonNegative = 4.0
-    buffer: NonNegative = 6.0
-    repair_programme: NonNegative = 8.0
-    station_duplicate: NonNegative = 26.0
-    line_duplicate: NonNegative = 78.0
+    resequence: Weeks = 1.0
+    speed: Weeks = 1.0
+    robot: Weeks = 12.0
+    rebalance: Weeks = 4.0
+    buffer: Weeks = 6.0
+    repair_programme: Weeks = 8.0
+    station_duplicate: Weeks = 26.0
+    line_duplicate: Weeks = 78.0
 
 
 class Downtimes(_Value):
     """Production hours an installation stops the line, per lever (one change)."""
 
-    resequence: NonNegative = 2.0
-    speed: NonNegative = 1.0
-    robot: NonNegative = 16.0
-    rebalance: NonNegative = 16.0
-    buffer: NonNegative = 8.0
-    repair_programme: NonNegative = 0.0
-    station_duplicate: NonNegative = 48.0
-    line_duplicate: NonNegative = 0.0  # a new line is built beside the running ones
+    resequence: Hours = 2.0
+    speed: Hours = 1.0
+    robot: Hours = 16.0
+    rebalance: Hours = 16.0
+    buffer: Hours = 8.0
+    repair_programme: Hours = 0.0
+    station_duplicate: Hours = 48.0
+    line_duplicate: Hours = 0.0  # a new line is built beside the running ones
 
 
 class EngineeringHours(_Value):
     """Engineering hours per change beyond its all-in price, charged at ``engineering_hour``."""
 
-    resequence: NonNegative = 0.0
-    speed: NonNegative = 0.0
-    robot: NonNegative = 0.0
-    rebalance: NonNegative = 0.0
-    buffer: NonNegative = 0.0
-    repair_programme: NonNegative = 0.0
-    station_duplicate: NonNegative = 0.0
-    line_duplicate: NonNegative = 0.0
+    resequence: EngineerHours = 0.0
+    speed: EngineerHours = 0.0
+    robot: EngineerHours = 0.0
+    rebalance: EngineerHours = 0.0
+    buffer: EngineerHours = 0.0
+    repair_programme: EngineerHours = 0.0
+    station_duplicate: EngineerHours = 0.0
+    line_duplicate: EngineerHours = 0.0
 
 
 class Operators(_Value):
     """Operators added per shift by a change, per lever."""
 
-    resequence: NonNegative = 0.0
-    speed: NonNegative = 0.0
-    robot: NonNegative = 0.0
-    rebalance: NonNegative = 0.0
-    buffer: NonNegative = 0.0
-    repair_programme: NonNegative = 0.0
-    station_duplicate: NonNegative = 0.5  # loading, checks and recovery of one more automated cell
-    line_duplicate: NonNegative = 12.0
+    resequence: Staff = 0.0
+    speed: Staff = 0.0
+    robot: Staff = 0.0
+    rebalance: Staff = 0.0
+    buffer: Staff = 0.0
+    repair_programme: Staff = 0.0
+    station_duplicate: Staff = 0.5  # loading, checks and recovery of one more automated cell
+    line_duplicate: Staff = 12.0
 
 
 class CostBook(_Value):
@@ -263,19 +291,19 @@ class CostBook(_Value):
     """
 
     currency: str = "EUR"
-    robot: NonNegative = 150_000.0  # arm, controller and dress pack
-    robot_integration: NonNegative = 60_000.0  # mounting, cabling, safety, commissioning
-    engineering_hour: NonNegative = 120.0
-    resequence: NonNegative = 2_000.0  # re-teach and validate one robot program
-    speed_validation: NonNegative = 5_000.0  # validate a higher override on one robot
-    speed_override_steps: Annotated[tuple[Annotated[float, Field(gt=0, le=1)], ...], Field(max_length=20)] = (0.9, 1.0)
-    buffer_place: NonNegative = 8_000.0
-    rebalance: NonNegative = 20_000.0  # re-teach the moved tasks of one zone, move tooling
-    repair_programme: NonNegative = 40_000.0  # one station: spares on site, training, condition monitoring
+    robot: Money = 150_000.0  # arm, controller and dress pack
+    robot_integration: Money = 60_000.0  # mounting, cabling, safety, commissioning
+    engineering_hour: Money = 120.0
+    resequence: Money = 2_000.0  # re-teach and validate one robot program
+    speed_validation: Money = 5_000.0  # validate a higher override on one robot
+    speed_override_steps: Annotated[tuple[Within(limits.SPEED_OVERRIDE), ...], Field(max_length=20)] = (0.9, 1.0)
+    buffer_place: Money = 8_000.0
+    rebalance: Money = 20_000.0  # re-teach the moved tasks of one zone, move tooling
+    repair_programme: Money = 40_000.0  # one station: spares on site, training, condition monitoring
     repair_mttr_factor: Annotated[float, Field(gt=0, lt=1)] = 0.6  # MTTR × this after a repair programme
-    station_duplicate: NonNegative = 1_500_000.0
-    line_duplicate: NonNegative = 60_000_000.0
-    operator_hour: NonNegative = 45.0
+    station_duplicate: Money = 1_500_000.0
+    line_duplicate: Money = 60_000_000.0
+    operator_hour: Money = 45.0
     lead_time_weeks: LeadTimes = LeadTimes()
     downtime_h: Downtimes = Downtimes()
     engineering_h: EngineeringHours = EngineeringHours()
@@ -286,8 +314,8 @@ class TaskEdit(_Value):
     """What a declared option does to one task: a new process time, or removing it."""
 
     task: Name
-    process_time_s: NonNegative | None = None
-    logic_time_s: NonNegative | None = None
+    process_time_s: Duration | None = None
+    logic_time_s: Duration | None = None
     remove: bool = False
 
     @model_validator(mode="after")
@@ -305,11 +333,11 @@ class DeclaredOption(_Value):
     name: Name
     kind: Literal["process_simplification", "part_redesign"] = "process_simplification"
     description: str = ""
-    capex: NonNegative = 0.0
-    engineering_h: NonNegative = 0.0
-    lead_time_weeks: NonNegative = 0.0
-    downtime_h: NonNegative = 0.0
-    operators_per_shift: Finite = 0.0  # may be negative: a simplification can free operators
+    capex: Money = 0.0
+    engineering_h: Within(limits.ENGINEERING_H) = 0.0
+    lead_time_weeks: Within(limits.LEAD_TIME_WEEKS) = 0.0
+    downtime_h: Within(limits.DOWNTIME_H) = 0.0
+    operators_per_shift: Within(limits.OPERATORS_CHANGED) = 0.0  # negative: a simplification frees operators
     tasks: Annotated[tuple[TaskEdit, ...], Field(min_length=1)]
 
 
@@ -319,8 +347,8 @@ class Line(_Value):
     name: Name
     description: str = ""
     calendar: Calendar = Calendar()
-    units_per_product: Annotated[int, Field(ge=1)] = 1  # e.g. 4 battery modules per car
-    identical_lines: Annotated[int, Field(ge=1)] = 1  # copies of this line in the plant
+    units_per_product: Whole(limits.UNITS_PER_PRODUCT) = 1  # e.g. 4 battery modules per car
+    identical_lines: Whole(limits.LINE_COPIES) = 1  # copies of this line in the plant
     robot_models: dict[Name, RobotModel] = {}  # added to (or overriding) the bundled models
     stations: Annotated[tuple[Station, ...], Field(min_length=1)]
     costs: CostBook = CostBook()

@@ -16,9 +16,22 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Joint6 = Annotated[list[float], Field(min_length=6, max_length=6)]
-Positive6 = Annotated[list[PositiveFloat], Field(min_length=6, max_length=6)]
+from cyclecore import limits
+from cyclecore.model.ranges import Within
+
+# a model's numbers have their ranges from cyclecore.limits: joint ranges within a few turns (an
+# unbounded range makes the IK branch search unbounded), speeds and accelerations within what an
+# arm can do (5e-324 °/s² would make every move last forever)
+_DEG = limits.DEG_PER_RAD
+Offset = Within(limits.LINK_OFFSET_M)
+Length = Within(limits.LINK_LENGTH_M)
+Joint6 = Annotated[list[Within(limits.JOINT_RANGE_RAD, _DEG, "°")], Field(min_length=6, max_length=6)]
+Speed6 = Annotated[list[Within(limits.JOINT_SPEED_RAD_S, _DEG, "°/s")], Field(min_length=6, max_length=6)]
+Acceleration6 = Annotated[list[Within(limits.JOINT_ACCELERATION_RAD_S2, _DEG, "°/s²")],
+                          Field(min_length=6, max_length=6)]
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]  # kept for older imports
+Jerk6 = Annotated[list[Within(limits.JOINT_JERK_RAD_S3, _DEG, "°/s³", allow_inf=True)],
+                  Field(min_length=6, max_length=6)]  # inf: trapezoidal profiles
 
 
 class _Frozen(BaseModel):
@@ -30,13 +43,13 @@ class OPWParameters(_Frozen):
     Controller joint q maps to the model angle as ``theta = sign * q - offset``."""
 
     type: Literal["opw"] = "opw"
-    a1: float
-    a2: float
-    b: float
-    c1: float
-    c2: PositiveFloat
-    c3: PositiveFloat
-    c4: float
+    a1: Offset
+    a2: Offset
+    b: Offset
+    c1: Offset
+    c2: Length
+    c3: Length
+    c4: Offset
     offsets_deg: Joint6 = [0.0] * 6
     signs: Annotated[list[Literal[-1, 1]], Field(min_length=6, max_length=6)] = [1] * 6
 
@@ -49,12 +62,19 @@ class RobotModel(_Frozen):
     kinematics: OPWParameters
     joint_min_deg: Joint6
     joint_max_deg: Joint6
-    max_velocity_deg_s: Positive6
-    max_acceleration_deg_s2: Positive6
-    max_jerk_deg_s3: Annotated[
-        list[Annotated[float, Field(gt=0)]], Field(min_length=6, max_length=6)
-    ]  # inf allowed: trapezoidal profiles
+    max_velocity_deg_s: Speed6
+    max_acceleration_deg_s2: Acceleration6
+    max_jerk_deg_s3: Jerk6  # inf allowed: trapezoidal profiles
     sources: dict[str, str] = {}
+    # Cartesian limits of linear moves (issue 13). Vendors publish none; cyclecore defaults in the
+    # spirit of the joint ones: 0.2 s to full acceleration (jerk = 5 x acceleration per second)
+    max_tcp_speed_m_s: Within(limits.TCP_SPEED_M_S) = 2.0  # a linear move without a programmed speed
+    max_tcp_acceleration_m_s2: Within(limits.TCP_ACCELERATION_M_S2) = 5.0
+    max_tcp_jerk_m_s3: Within(limits.TCP_JERK_M_S3, allow_inf=True) = 25.0
+    # the tool's reorientation is an angular motion, bounded like a joint's
+    max_orientation_speed_deg_s: Within(limits.JOINT_SPEED_RAD_S, _DEG, "°/s") = 180.0
+    max_orientation_acceleration_deg_s2: Within(limits.JOINT_ACCELERATION_RAD_S2, _DEG, "°/s²") = 720.0
+    max_orientation_jerk_deg_s3: Within(limits.JOINT_JERK_RAD_S3, _DEG, "°/s³", allow_inf=True) = 3600.0
 
     @model_validator(mode="after")
     def _range_is_ordered(self):
