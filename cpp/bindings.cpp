@@ -8,6 +8,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -57,8 +58,10 @@ std::vector<AxisConstants> constants_from(const Array& vmax, const Array& amax, 
     return cyclecore::limit_constants(vmax.data(), amax.data(), jmax.data(), n_sets, dof);
 }
 
-Array ptp_durations(const Array& q0, const Array& q1, const Array& vmax, const Array& amax,
-                    const Array& jmax, double speed_override, const std::string& isa) {
+// (durations, whether every joint value lies within [-q_bound, q_bound]).
+py::tuple ptp_durations(const Array& q0, const Array& q1, const Array& vmax, const Array& amax,
+                        const Array& jmax, double speed_override, const std::string& isa,
+                        double q_bound) {
     const cyclecore::Isa path = isa_from(isa);
     require(q0.ndim() == 2 && q1.ndim() == 2 && q0.shape(0) == q1.shape(0) &&
                 q0.shape(1) == q1.shape(1),
@@ -68,12 +71,14 @@ Array ptp_durations(const Array& q0, const Array& q1, const Array& vmax, const A
     const auto c = constants_from(vmax, amax, jmax, n_sets, dof);
     require(n_sets == 1 || n_sets == n, "limits must have 1 or n rows");
     Array out(n);
+    bool in_range = true;
     {
         py::gil_scoped_release release;
-        cyclecore::ptp_durations(q0.data(), q1.data(), n, dof, c.data(), n_sets == n && n != 1,
-                                 speed_override, out.mutable_data(), path);
+        in_range = cyclecore::ptp_durations(q0.data(), q1.data(), n, dof, c.data(),
+                                            n_sets == n && n != 1, speed_override,
+                                            out.mutable_data(), q_bound, path);
     }
-    return out;
+    return py::make_tuple(out, in_range);
 }
 
 Array move_time_matrix(const Array& configs, const Array& vmax, const Array& amax,
@@ -247,7 +252,8 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "cyclecore motion kernels (private; use cyclecore.motion)";
 
     m.def("ptp_durations", &ptp_durations, py::arg("q0"), py::arg("q1"), py::arg("vmax"),
-          py::arg("amax"), py::arg("jmax"), py::arg("speed_override"), py::arg("isa") = "auto");
+          py::arg("amax"), py::arg("jmax"), py::arg("speed_override"), py::arg("isa") = "auto",
+          py::arg("q_bound") = std::numeric_limits<double>::infinity());
     m.def("move_time_matrix", &move_time_matrix, py::arg("configs"), py::arg("vmax"),
           py::arg("amax"), py::arg("jmax"), py::arg("speed_override"), py::arg("isa") = "auto");
     m.def("best_isa", [] { return std::string(cyclecore::isa_name(cyclecore::best_isa())); },

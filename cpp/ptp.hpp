@@ -279,17 +279,35 @@ CYCLECORE_AVX2 inline void differences_quad_avx2(const double* q0, const double*
     d[5] = _mm256_unpackhi_pd(x, y);
 }
 
-CYCLECORE_AVX2 inline void ptp_durations_six_avx2(const double* q0, const double* q1,
+// Returns whether every joint value lies in [-q_bound, q_bound] (false for NaN): checked while
+// the values pass by anyway, so the caller needs no extra pass over the arrays.
+CYCLECORE_AVX2 inline bool ptp_durations_six_avx2(const double* q0, const double* q1,
                                                   std::size_t n, const AxisConstants* c,
-                                                  double* out) {
+                                                  double q_bound, double* out) {
     const SixAxisLimits s = six_axis_limits(c);
+    const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+    const __m256d bound = _mm256_set1_pd(q_bound);
+    __m256d in_range = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
     std::size_t k = 0;
     for (; k + 4 <= n; k += 4) {
+        // Four moves are 24 contiguous values of each array.
+        for (int m = 0; m < 6; ++m) {
+            const __m256d a = _mm256_and_pd(_mm256_loadu_pd(q0 + 6 * k + 4 * m), abs_mask);
+            const __m256d b = _mm256_and_pd(_mm256_loadu_pd(q1 + 6 * k + 4 * m), abs_mask);
+            in_range = _mm256_and_pd(in_range, _mm256_and_pd(_mm256_cmp_pd(a, bound, _CMP_LE_OQ),
+                                                             _mm256_cmp_pd(b, bound, _CMP_LE_OQ)));
+        }
         __m256d d[6];
         differences_quad_avx2(q0 + 6 * k, q1 + 6 * k, d);
         ptp_duration_quad_avx2(d, s, out + k);
     }
-    for (; k < n; ++k) out[k] = ptp_duration_fixed<6>(q0 + 6 * k, q1 + 6 * k, c);
+    bool ok = _mm256_movemask_pd(in_range) == 0xF;
+    for (; k < n; ++k) {
+        out[k] = ptp_duration_fixed<6>(q0 + 6 * k, q1 + 6 * k, c);
+        for (std::size_t i = 6 * k; i < 6 * k + 6; ++i)
+            ok = ok & (std::fabs(q0[i]) <= q_bound) & (std::fabs(q1[i]) <= q_bound);
+    }
+    return ok;
 }
 
 // Row i of the move-time matrix, j in [j0, n), from the axis-major copy of the configurations
@@ -311,32 +329,46 @@ CYCLECORE_AVX2 inline void matrix_row_six_avx2(const double* configs, const doub
 
 #endif  // CYCLECORE_HAVE_AVX2_PATH
 
+// Whether every value of x (count values) lies in [-bound, bound]; false for NaN.
+inline bool all_within(const double* x, std::size_t count, double bound) {
+    bool ok = true;
+    for (std::size_t i = 0; i < count; ++i) ok = ok & (std::fabs(x[i]) <= bound);
+    return ok;
+}
+
 // n moves (q0, q1 row-major (n, dof)); limit constants either shared ((dof,)) or per move
 // ((n, dof)). out: (n,) durations in s under the given speed override (t / s; skipped for
-// s = 1, where it would change nothing). isa picks the vector path of the shared-limit 6-axis
-// case (the caller checks isa_available); every path gives the same bits.
-inline void ptp_durations(const double* q0, const double* q1, std::size_t n, std::size_t dof,
+// s = 1, where it would change nothing); NaN for a move with a non-finite joint value. isa picks
+// the vector path of the shared-limit 6-axis case (the caller checks isa_available); every path
+// gives the same bits. Returns whether every joint value lies in [-q_bound, q_bound] (the AVX2
+// path checks it on the way; the others in a separate pass).
+inline bool ptp_durations(const double* q0, const double* q1, std::size_t n, std::size_t dof,
                           const AxisConstants* c, bool per_move_limits, double speed_override,
-                          double* out, Isa isa = best_isa()) {
+                          double* out, double q_bound = kInfinity, Isa isa = best_isa()) {
+    bool in_range = true;
     if (dof == 6 && !per_move_limits && isa == Isa::avx2) {
 #if CYCLECORE_HAVE_AVX2_PATH
-        ptp_durations_six_avx2(q0, q1, n, c, out);
+        in_range = ptp_durations_six_avx2(q0, q1, n, c, q_bound, out);
 #endif
-    } else if (dof == 6 && !per_move_limits && isa == Isa::sse2) {
-        const SixAxisLimits s = six_axis_limits(c);
-        std::size_t k = 0;
-        for (; k + 1 < n; k += 2)
-            ptp_duration_pair(q0 + 6 * k, q1 + 6 * k, q0 + 6 * k + 6, q1 + 6 * k + 6, s, out + k,
-                              out + k + 1);
-        if (k < n) out[k] = ptp_duration_fixed<6>(q0 + 6 * k, q1 + 6 * k, c);
     } else {
-        for (std::size_t k = 0; k < n; ++k) {
-            const AxisConstants* ck = per_move_limits ? c + k * dof : c;
-            out[k] = ptp_duration(q0 + k * dof, q1 + k * dof, ck, dof);
+        in_range = all_within(q0, n * dof, q_bound) && all_within(q1, n * dof, q_bound);
+        if (dof == 6 && !per_move_limits && isa == Isa::sse2) {
+            const SixAxisLimits s = six_axis_limits(c);
+            std::size_t k = 0;
+            for (; k + 1 < n; k += 2)
+                ptp_duration_pair(q0 + 6 * k, q1 + 6 * k, q0 + 6 * k + 6, q1 + 6 * k + 6, s,
+                                  out + k, out + k + 1);
+            if (k < n) out[k] = ptp_duration_fixed<6>(q0 + 6 * k, q1 + 6 * k, c);
+        } else {
+            for (std::size_t k = 0; k < n; ++k) {
+                const AxisConstants* ck = per_move_limits ? c + k * dof : c;
+                out[k] = ptp_duration(q0 + k * dof, q1 + k * dof, ck, dof);
+            }
         }
     }
     if (speed_override != 1.0)
         for (std::size_t k = 0; k < n; ++k) out[k] /= speed_override;
+    return in_range;
 }
 
 // Move-time matrix: out (n, n), out[i, j] = duration of the move from configs[i] to configs[j].

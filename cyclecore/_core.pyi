@@ -10,9 +10,17 @@ import numpy.typing as npt
 _F = npt.NDArray[np.float64]
 
 def ptp_durations(
-    q0: _F, q1: _F, vmax: _F, amax: _F, jmax: _F, speed_override: float, isa: str = "auto"
-) -> _F:
-    """(n,) durations of the moves q0[k] -> q1[k]; NaN where a joint value is not finite.
+    q0: _F,
+    q1: _F,
+    vmax: _F,
+    amax: _F,
+    jmax: _F,
+    speed_override: float,
+    isa: str = "auto",
+    q_bound: float = ...,
+) -> tuple[_F, bool]:
+    """(n,) durations of the moves q0[k] -> q1[k] (NaN where a joint value is not finite), and
+    whether every joint value lies in [-q_bound, q_bound] (default inf; False for NaN).
 
     isa: the vector path of the shared-limit 6-axis case ("auto", "scalar", "sse2", "avx2");
     every path gives the same bits."""

@@ -24,6 +24,12 @@ def bits(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x).view(np.uint64)
 
 
+def durations(q0, q1, v, a, j, s=1.0, isa="auto"):
+    out, in_range = _core.ptp_durations(q0, q1, v, a, j, s, isa=isa)
+    assert in_range  # no bound given: every finite value is in range
+    return out
+
+
 def limits(rng, infinite_jerk=False):
     """One shared limit set spread over orders of magnitude, as (1, 6) blocks for the kernel."""
     v = 10.0 ** rng.uniform(-2.0, 1.0, (1, DOF))
@@ -49,8 +55,8 @@ def test_vector_path_durations_are_bit_identical_to_the_scalar_loop(isa, infinit
         v, a, j = limits(rng, infinite_jerk)
         q0, q1 = moves(rng, 1_003)  # not a multiple of 4 or 2: the tail runs too
         for s in (1.0, 0.37):
-            scalar = _core.ptp_durations(q0, q1, v, a, j, s, isa="scalar")
-            assert np.array_equal(bits(_core.ptp_durations(q0, q1, v, a, j, s, isa=isa)), bits(scalar))
+            scalar = durations(q0, q1, v, a, j, s, isa="scalar")
+            assert np.array_equal(bits(durations(q0, q1, v, a, j, s, isa=isa)), bits(scalar))
 
 
 @pytest.mark.skipif(not VECTOR_PATHS, reason="no vector path on this CPU")
@@ -64,8 +70,8 @@ def test_a_short_axis_that_decides_the_move_is_evaluated_exactly_in_every_lane(i
     short = rng.random(4_001) < 0.5
     step = np.where(short[:, None], rng.uniform(-1e-3, 1e-3, (4_001, DOF)), rng.uniform(-2, 2, (4_001, DOF)))
     q1 = q0 + step
-    scalar = _core.ptp_durations(q0, q1, v, a, j, 1.0, isa="scalar")
-    assert np.array_equal(bits(_core.ptp_durations(q0, q1, v, a, j, 1.0, isa=isa)), bits(scalar))
+    scalar = durations(q0, q1, v, a, j, 1.0, isa="scalar")
+    assert np.array_equal(bits(durations(q0, q1, v, a, j, 1.0, isa=isa)), bits(scalar))
     # Exactly the closed form of case 3 for the slowest axis of a short move: 4 cbrt(d / 2j).
     k = int(np.flatnonzero(short)[0])
     expected = max(4.0 * np.cbrt(abs(q1[k, i] - q0[k, i]) / (2 * 25.0)) for i in range(DOF))
@@ -79,9 +85,30 @@ def test_non_finite_joint_values_give_nan_in_their_own_lane_only(isa):
     v, a, j = limits(rng)
     q0, q1 = moves(rng, 23)
     q1[5, 2], q0[6, 0], q1[7, 5], q0[22, 4] = np.nan, np.inf, -np.inf, np.nan
-    out = _core.ptp_durations(q0, q1, v, a, j, 1.0, isa=isa)
+    out, in_range = _core.ptp_durations(q0, q1, v, a, j, 1.0, isa=isa)
     assert np.flatnonzero(np.isnan(out)).tolist() == [5, 6, 7, 22]
-    assert np.array_equal(bits(out), bits(_core.ptp_durations(q0, q1, v, a, j, 1.0, isa="scalar")))
+    assert not in_range
+    assert np.array_equal(bits(out), bits(_core.ptp_durations(q0, q1, v, a, j, 1.0, isa="scalar")[0]))
+
+
+@pytest.mark.parametrize("isa", ["scalar"] + VECTOR_PATHS)
+def test_the_kernel_reports_a_joint_value_beyond_the_bound_wherever_it_sits(isa):
+    # The range check rides along with the kernel's own pass over the values (the wrapper then
+    # names the entry): each position of a batch of 11 (vector body and tail), either array, and
+    # either sign; a value exactly on the bound is inside.
+    rng = np.random.default_rng(8)
+    v, a, j = limits(rng)
+    q0, q1 = moves(rng, 11)
+    bound = 100.0
+    assert _core.ptp_durations(q0, q1, v, a, j, 1.0, isa=isa, q_bound=bound)[1]
+    for k in range(11):
+        for i in range(DOF):
+            for which, value in ((0, bound), (1, -bound), (0, np.nextafter(bound, 200.0)),
+                                 (1, -np.nextafter(bound, 200.0)), (0, np.inf), (1, np.nan)):
+                arrays = [q0.copy(), q1.copy()]
+                arrays[which][k, i] = value
+                inside = abs(value) <= bound
+                assert _core.ptp_durations(*arrays, v, a, j, 1.0, isa=isa, q_bound=bound)[1] == inside
 
 
 @pytest.mark.skipif(not VECTOR_PATHS, reason="no vector path on this CPU")
@@ -91,8 +118,8 @@ def test_every_batch_size_up_to_twelve_moves_matches_the_scalar_loop(isa):
     v, a, j = limits(rng)
     for n in range(13):
         q0, q1 = moves(rng, n)
-        scalar = _core.ptp_durations(q0, q1, v, a, j, 1.0, isa="scalar")
-        assert np.array_equal(bits(_core.ptp_durations(q0, q1, v, a, j, 1.0, isa=isa)), bits(scalar))
+        scalar = durations(q0, q1, v, a, j, 1.0, isa="scalar")
+        assert np.array_equal(bits(durations(q0, q1, v, a, j, 1.0, isa=isa)), bits(scalar))
 
 
 @pytest.mark.skipif(not VECTOR_PATHS, reason="no vector path on this CPU")
@@ -107,7 +134,7 @@ def test_move_time_matrix_vector_path_is_bit_identical_for_every_size(isa):
             assert np.array_equal(bits(_core.move_time_matrix(configs, v, a, j, s, isa=isa)), bits(scalar))
             # and each entry is the move's own duration from the batched kernel
             i, k = np.triu_indices(n, 1)
-            pairs = _core.ptp_durations(configs[i], configs[k], v, a, j, s, isa="scalar")
+            pairs = durations(configs[i], configs[k], v, a, j, s, isa="scalar")
             assert np.array_equal(scalar[i, k], pairs) and np.array_equal(scalar[k, i], pairs)
 
 
