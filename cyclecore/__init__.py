@@ -34,6 +34,8 @@ _API = {
     "ramp": ("cyclecore.ramp.run", "ramp"),  # the package cyclecore.ramp is callable too: same function
     "Ramp": ("cyclecore.ramp.capacity", "Ramp"),
     "RampResult": ("cyclecore.ramp.result", "RampResult"),
+    "read_program": ("cyclecore.files.programs.mapping", "read_program"),  # robot programs (issue 13)
+    "import_programs": ("cyclecore.files.programs.importing", "import_programs"),
 }
 
 __all__ = sorted(_API) + ["__version__"]

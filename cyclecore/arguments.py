@@ -12,7 +12,7 @@ depends on another argument (an array with one value per station). A mistake rai
 Booleans are never numbers; NaN is never a number; inf is refused unless a spec allows it. A
 checked value comes back in its plain form (``float``, ``int``, a contiguous ``ndarray``).
 
-This module sits below the kernels and imports nothing of cyclecore.
+This module sits below the kernels and imports only :mod:`cyclecore.limits` (the ranges).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from cyclecore import limits
 
 _REALS = (int, float, np.integer, np.floating)
 _INTEGERS = (int, np.integer)
@@ -225,7 +227,9 @@ class Array(_Spec):
     allowed (``shapes``); ``nonempty`` refuses an array without entries. ``broadcast`` turns a
     single number into the one allowed 1-D shape (one value per station). The range and
     ``finite`` apply to every entry and a mistake names its index (``mtbf_s[1]``); ``allow_nan``
-    lets NaN entries through where NaN means "not given". An ``integer`` array needs an integer
+    lets NaN entries through where NaN means "not given"; ``or_inf`` lets +inf through besides
+    the (finite) range where inf means "forbidden" or "never" (a move time, a time between
+    failures), so 1e308 is refused while inf is not. An ``integer`` array needs an integer
     dtype, as an integer argument does. Booleans are not numbers here either. The caller's array
     is returned as is when it already is contiguous float64 (int64): copy it before changing it.
     """
@@ -240,6 +244,7 @@ class Array(_Spec):
     at_most: float | None = None
     finite: bool = True
     allow_nan: bool = False
+    or_inf: bool = False
     broadcast: bool = False
     unit: str = ""
     optional: bool = False
@@ -279,6 +284,8 @@ class Array(_Spec):
                 ok = inside(array, bound) if ok is None else ok & inside(array, bound)
         if ok is not None and floats and self.allow_nan:
             ok |= np.isnan(array)
+        if ok is not None and floats and self.or_inf:
+            ok |= np.isposinf(array)
         return ok
 
     def _shape_text(self) -> str:
@@ -288,7 +295,7 @@ class Array(_Spec):
         bounds = _Range(self.above, self.at_least, self.below, self.at_most).text()
         noun = "an integer" if self.integer else "a finite number" if self.finite else "a number"
         unit = f" {self.unit}" if self.unit else ""
-        return f"{noun}{bounds}{unit}"
+        return f"{noun}{bounds}{unit}{' or inf' if self.or_inf else ''}"
 
     def _describe(self) -> str:
         noun = "an array of integers" if self.integer else "an array of numbers"
@@ -359,23 +366,26 @@ def arguments(**specs: _Spec) -> Callable:
 
 
 # Arguments many public functions share, declared once so they read the same everywhere.
-TIME_LIMIT = Number(above=0, unit="s", what="a finite time > 0 s")  # every combinatorial search
-SEED = Integer(at_least=0)
+TIME_LIMIT = Number(above=limits.SEARCH_TIME_S.low, at_most=limits.SEARCH_TIME_S.high, unit="s",
+                    what=f"a time limit {limits.SEARCH_TIME_S.text()}")  # every combinatorial search
+SEED = Integer(at_least=limits.SEED.low, at_most=limits.SEED.high,
+               what="an integer seed in [0, 2**63 - 1]")  # every seeded search and simulation
 TARGET = Number(above=0, optional=True, what="a positive number of products per week")  # plant output
-WEEKS = Number(above=0, what="a finite number of weeks > 0")
-REPLICATIONS = Integer(at_least=1)
+WEEKS = Number(above=limits.SIMULATED_WEEKS.low, at_most=limits.SIMULATED_WEEKS.high,
+               what=f"a number of weeks {limits.SIMULATED_WEEKS.text()[:-len(' weeks')]}")  # a simulated window
+REPLICATIONS = Integer(at_least=limits.REPLICATIONS[0], at_most=limits.REPLICATIONS[1])
 PROGRESS = Function(optional=True, what="a callable progress(done, total) or None")
 PATH = Instance((str, os.PathLike), what="a file path (text or pathlib.Path)")
 CONFIDENCE = Number(above=0, below=1, optional=True, what="a confidence level 0 < p < 1 (e.g. 0.9)")
 
 
 def check_time_limit(time_limit, name: str = "time_limit") -> float:
-    """A search time limit: finite seconds > 0."""
+    """A search time limit: seconds in (0, 86400]."""
     return TIME_LIMIT.check(time_limit, name)
 
 
 def check_seed(seed, name: str = "seed") -> int:
-    """A random seed: an integer >= 0."""
+    """A random seed: an integer in [0, 2**63 - 1]."""
     return SEED.check(seed, name)
 
 

@@ -1,7 +1,17 @@
 """The ``cyclecore`` command: parses arguments, calls the API, prints. Nothing else.
 
-User mistakes (a bad line file, an unknown example, a bad option value) exit with code 2 and a
-message naming what is wrong; they never print a traceback.
+Exit codes (the same for every command, and in ``cyclecore --help``):
+
+- 0: done.
+- 2 (``USER_ERROR``): a user mistake (a bad line file, an unknown example, a bad option value, an
+  output path that cannot be written); the message names the file or option, the field and what
+  was expected. Output paths are checked before any work starts, and nothing is written.
+- 3 (``NO_ANSWER``): the input is valid but no answer was found within the limit (a target no
+  plan reaches, a search stopped by its effort or time limit with nothing to give); the message
+  says what limits it.
+- 70 (``INTERNAL_ERROR``): a bug in cyclecore: one line and a hint; the traceback only with the
+  global ``--debug`` option (``cyclecore --debug COMMAND ...``).
+- 130: interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -12,22 +22,112 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
+from cyclecore import limits
+from cyclecore.arguments import SEED, TIME_LIMIT, Integer, Number
 from cyclecore.model.errors import LineFileError
 
+USER_ERROR = 2
+NO_ANSWER = 3
+INTERNAL_ERROR = 70  # EX_SOFTWARE of sysexits.h
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+
+_EXIT_CODES = (f"Exit codes: 0 done; {USER_ERROR} a user mistake (bad file or option: the message names it); "
+               f"{NO_ANSWER} no answer within the limit (the message says which); {INTERNAL_ERROR} an internal "
+               f"error (rerun with --debug for the traceback and report it); {INTERRUPTED} interrupted.")
+
+
+class _Commands(TyperGroup):
+    """The command group: turns what escapes a command into its exit code (module docstring)."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # exit codes and usage errors (2)
+            raise
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(INTERRUPTED) from None
+        except Exception as error:  # noqa: BLE001 - the one place every other error ends
+            from cyclecore.results import NoAnswerWithinLimit
+
+            if isinstance(error, NoAnswerWithinLimit):
+                _no_answer(str(error))
+            if _DEBUG["on"]:
+                raise
+            first = (str(error).strip().splitlines() or [""])[0][:300]
+            typer.echo(f"internal error: {type(error).__name__}: {first}\n"
+                       "hint: this is a bug in cyclecore, not in your input; rerun with `cyclecore --debug ...` "
+                       "for the traceback and report it", err=True)
+            raise typer.Exit(INTERNAL_ERROR) from None
+
+
+_DEBUG = {"on": False}
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="Robot cycle-time optimizer for automated production lines.",
+    help=f"Robot cycle-time optimizer for automated production lines.\n\n{_EXIT_CODES}",
 )
 
-USER_ERROR = 2
+
+@app.callback()
+def _global_options(
+    debug: Annotated[bool, typer.Option("--debug", help="on an internal error, print the traceback "
+                                                        "(for a bug report)")] = False,
+):
+    _DEBUG["on"] = debug
 
 
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(USER_ERROR)
+
+
+def _no_answer(message: str) -> None:
+    typer.echo(f"no answer: {message}", err=True)
+    raise typer.Exit(NO_ANSWER)
+
+
+def _in(spec):
+    """An option's check: its value against a spec of :mod:`cyclecore.arguments` with a range from
+    :mod:`cyclecore.limits`, so NaN, inf or a finite but absurd value (``--target 1e308``) exits 2
+    naming the option before any work starts."""
+
+    def check(ctx: typer.Context, param: typer.CallbackParam, value):
+        if ctx.resilient_parsing:
+            return value
+        name = max(param.opts, key=len) if param.opts else param.name
+        try:
+            return spec.check(value, name)
+        except ValueError as error:
+            _fail(str(error))
+
+    return check
+
+
+# What the options take, by meaning; the ranges are cyclecore.limits'.
+_TARGET = Number(above=0, at_most=limits.MAX_PRODUCTS_PER_WEEK, optional=True,
+                 what=f"products per week in (0, {limits.MAX_PRODUCTS_PER_WEEK:g}]")
+_WEEKS = Number(above=0, at_most=limits.SIMULATED_WEEKS.high, what=f"weeks {limits.SIMULATED_WEEKS.text()}")
+_REPLICATIONS = Integer(at_least=2, at_most=limits.REPLICATIONS[1])
+_RUNS = Integer(at_least=1, at_most=limits.REPLICATIONS[1])
+_SCENARIOS = Integer(at_least=0, at_most=limits.REPLICATIONS[1])
+_CONFIDENCE = Number(above=0, below=1, what="a confidence level 0 < p < 1 (e.g. 0.9)")
+_LEVEL = Number(above=0, below=1, optional=True, what="a confidence level 0 < p < 1 (e.g. 0.9)")
+_CYCLE = Number(above=0, at_most=limits.CYCLE_S.high, optional=True, what=f"a cycle time {limits.CYCLE_S.text()}")
+_MONEY = Number(at_least=0, at_most=limits.MONEY.high, optional=True, what=f"an amount {limits.MONEY.text()}")
+_WORKERS = Integer(at_least=1, at_most=1_024, optional=True)
+_RAMP_WEEKS = Integer(at_least=limits.RAMP_WEEKS.low, at_most=limits.RAMP_WEEKS.high)
+_PEOPLE = Number(at_least=0, at_most=limits.LABOUR_POOL.high, what=f"operators {limits.LABOUR_POOL.text()}")
+_POOL = Number(at_least=0, at_most=limits.LABOUR_POOL.high, optional=True,
+               what=f"operators {limits.LABOUR_POOL.text()}")
+_CREW = Number(at_least=0, at_most=limits.OPERATORS_PER_SHIFT.high,
+               what=f"operators per shift {limits.OPERATORS_PER_SHIFT.text()}")
+_DURATION = Number(at_least=0, at_most=limits.DURATION_S.high, what=f"seconds {limits.DURATION_S.text()}")
 
 
 def _load(line: Optional[Path], example: Optional[str]):
@@ -58,14 +158,38 @@ ReportOpt = Annotated[Optional[Path], typer.Option("--report", help="also write 
 
 def _report_file(path: Optional[Path]) -> Optional[Path]:
     """The report's file name, checked before any work is done."""
+    return _output_file(path, (".html", ".htm"))
+
+
+LINE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _output_file(path: Optional[Path], suffixes: tuple[str, ...]) -> Optional[Path]:
+    """An output file name (-o, --report, --curve, --csv), checked before any work is done: its
+    folder exists and takes a new file, it is no folder, its suffix is one of ``suffixes``."""
     from cyclecore.files.line_file import check_writable
 
     if path is None:
         return None
     try:
-        return check_writable(path, (".html", ".htm"))
+        return check_writable(path, suffixes)
     except ValueError as error:
         _fail(str(error))
+
+
+def _output_folder(path: Optional[Path], option: str) -> Optional[Path]:
+    """An output folder (--programs), checked before any work is done: it exists and takes files."""
+    from cyclecore.files.line_file import check_writable
+
+    if path is None:
+        return None
+    if not path.is_dir():
+        _fail(f"{option} {path}: expected an existing folder (create it first)")
+    try:
+        check_writable(path / ".cyclecore-write-test")
+    except ValueError as error:
+        _fail(f"{option} {path}: {error}")
+    return path
 
 
 def _report_text(subject, **results) -> str:
@@ -93,7 +217,7 @@ def _write_report(path: Optional[Path], subject, **results) -> None:
 def analyze(
     line: LineArg = None,
     example: ExampleOpt = None,
-    target: Annotated[Optional[float], typer.Option(help="plant target in products/week (e.g. cars/week)", min=0.001)] = None,
+    target: Annotated[Optional[float], typer.Option(help="plant target in products/week (e.g. cars/week)", callback=_in(_TARGET))] = None,
     as_json: JsonOpt = False,
     report_file: ReportOpt = None,
 ):
@@ -117,12 +241,12 @@ def analyze(
 def simulate(
     line: Annotated[Optional[Path], typer.Argument(help="line or plant file (.yaml or .json)", show_default=False)] = None,
     example: ExampleOpt = None,
-    weeks: Annotated[float, typer.Option(help="simulated weeks per replication", min=0.0001)] = 1.0,
-    replications: Annotated[int, typer.Option(help="independent replications", min=2)] = 10,
-    seed: Annotated[int, typer.Option(help="random seed; same seed, same numbers", min=0)] = 0,
+    weeks: Annotated[float, typer.Option(help="simulated weeks per replication", callback=_in(_WEEKS))] = 1.0,
+    replications: Annotated[int, typer.Option(help="independent replications", callback=_in(_REPLICATIONS))] = 10,
+    seed: Annotated[int, typer.Option(help="random seed; same seed, same numbers", callback=_in(SEED))] = 0,
     failures: Annotated[str, typer.Option(help="time to failure/repair: exponential, weibull, lognormal or geometric")] = "exponential",
     failure_clock: Annotated[str, typer.Option(help="busy (operation-dependent) or time (time-dependent)")] = "busy",
-    confidence: Annotated[Optional[float], typer.Option(help="also give the interval at this level (e.g. 0.9)")] = None,
+    confidence: Annotated[Optional[float], typer.Option(help="also give the interval at this level (e.g. 0.9)", callback=_in(_LEVEL))] = None,
     as_json: JsonOpt = False,
     report_file: ReportOpt = None,
 ):
@@ -157,8 +281,8 @@ def simulate(
 
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o",
                                                    help="write the changed line here (.yaml or .json)")]
-TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="solver time per robot or station, s", min=0.01)]
-SeedOpt = Annotated[int, typer.Option(help="random seed of the searches", min=0)]
+TimeLimitOpt = Annotated[float, typer.Option("--time-limit", help="solver time per robot or station, s", callback=_in(TIME_LIMIT))]
+SeedOpt = Annotated[int, typer.Option(help="random seed of the searches", callback=_in(SEED))]
 
 
 def _report_change(report, output: Optional[Path], as_json: bool) -> None:
@@ -191,8 +315,10 @@ def sequence(
     """Shorten robot paths: re-order each robot's tasks (and IK configurations), before/after."""
     from cyclecore.changes.programs import sequence as run
 
-    if programs is not None and (line is None or not programs.is_dir()):
-        _fail(f"--programs {programs}: expected an existing folder, and a LINE file whose robots were imported")
+    if programs is not None and line is None:
+        _fail(f"--programs {programs}: expected a LINE file whose robots were imported, not --example")
+    _output_file(output, LINE_SUFFIXES)
+    _output_folder(programs, "--programs")
     loaded = _load(line, example)
     try:
         report = run(loaded, station=station, time_limit=time_limit, seed=seed)
@@ -231,9 +357,11 @@ def _write_programs(new_line, line_file: Path, folder: Path) -> None:
 
 
 def _program_path(folder: Path, name: str) -> Path:
-    path = (folder / name).resolve()
-    if not path.is_relative_to(folder.resolve()):
-        _fail(f"program: {{file: {name}}}: expected a file inside the line file's folder {folder}")
+    from cyclecore.files.programs.linking import program_path
+
+    path = program_path(folder, name)
+    if path is None:
+        _fail(f"program: {{file: {name}}}: expected a file inside the line file's folder {folder.resolve()}")
     return path
 
 
@@ -245,12 +373,12 @@ def import_command(
     station: Annotated[str, typer.Option(help="station the robots go into")] = "ST10",
     into: Annotated[Optional[Path], typer.Option(help="add the robots to this line instead of a new one")] = None,
     process_time: Annotated[Optional[list[str]], typer.Option(help="seconds per call of a process routine: NAME=S")] = None,
-    output_time: Annotated[float, typer.Option(help="seconds per output set", min=0)] = 0.0,
-    input_wait: Annotated[float, typer.Option(help="seconds per wait for an input", min=0)] = 0.0,
+    output_time: Annotated[float, typer.Option(help="seconds per output set", callback=_in(_DURATION))] = 0.0,
+    input_wait: Annotated[float, typer.Option(help="seconds per wait for an input", callback=_in(_DURATION))] = 0.0,
     as_json: JsonOpt = False,
 ):
     """Robot programs into a line: one robot per program; unsupported statements are listed."""
-    from cyclecore.files.line_file import check_writable, save_line
+    from cyclecore.files.line_file import check_writable, line_text
     from cyclecore.files.programs import import_programs, write_files
 
     try:
@@ -285,8 +413,7 @@ def import_command(
         report = import_programs(programs, line_name=output.stem, station=station, into=base, model=model,
                                  process_s=times, output_s=output_time, input_wait_s=input_wait,
                                  program_files=references)
-        save_line(report.line, output)
-        write_files(copies)
+        write_files({output: line_text(report.line, output), **copies})  # the line and its programs, or nothing
     except (LineFileError, ValueError) as error:
         _fail(str(error))
     if as_json:
@@ -310,6 +437,7 @@ def split(
     """Add robots at a choke point: share a station's tasks over k robots, before/after."""
     from cyclecore.changes.programs import split_station
 
+    _output_file(output, LINE_SUFFIXES)
     loaded = _load(line, example)
     try:
         report = split_station(loaded, station, robots, time_limit=time_limit, seed=seed)
@@ -324,7 +452,7 @@ def rebalance(
     example: ExampleOpt = None,
     zone: Annotated[str, typer.Option(help="the zone whose stations share the work")] = ...,
     objective: Annotated[str, typer.Option(help="min-cycle (same stations, shortest zone cycle) or min-stations")] = "min-cycle",
-    cycle_time: Annotated[Optional[float], typer.Option("--cycle-time", help="zone cycle for min-stations, s", min=0.001)] = None,
+    cycle_time: Annotated[Optional[float], typer.Option("--cycle-time", help="zone cycle for min-stations, s", callback=_in(_CYCLE))] = None,
     time_limit: TimeLimitOpt = 10.0,
     seed: SeedOpt = 0,
     output: OutputOpt = None,
@@ -334,6 +462,7 @@ def rebalance(
     from cyclecore.changes.rebalance import rebalance as run
     from cyclecore.model.line import zone_key
 
+    _output_file(output, LINE_SUFFIXES)
     loaded = _load(line, example)
     try:
         report = run(loaded, zone_key(zone), objective, cycle_time=cycle_time, time_limit=time_limit, seed=seed)
@@ -347,10 +476,11 @@ def plant(
     plant_file: Annotated[Optional[Path], typer.Argument(help="plant file (.yaml or .json)", show_default=False)] = None,
     example: ExampleOpt = None,
     target: Annotated[Optional[float], typer.Option(help="plant target in products/week (with --simulate: "
-                                                         "against the simulated output)", min=0.001)] = None,
+                                                         "against the simulated output)",
+                                                    callback=_in(_TARGET))] = None,
     simulate_lines: Annotated[bool, typer.Option("--simulate", help="simulate every line with failures instead")] = False,
-    weeks: Annotated[float, typer.Option(help="with --simulate: weeks per replication", min=0.0001)] = 1.0,
-    replications: Annotated[int, typer.Option(help="with --simulate: replications", min=2)] = 10,
+    weeks: Annotated[float, typer.Option(help="with --simulate: weeks per replication", callback=_in(_WEEKS))] = 1.0,
+    replications: Annotated[int, typer.Option(help="with --simulate: replications", callback=_in(_REPLICATIONS))] = 10,
     seed: SeedOpt = 0,
     as_json: JsonOpt = False,
 ):
@@ -401,14 +531,16 @@ def optimize(
     subject: Annotated[Optional[Path], typer.Argument(metavar="LINE_OR_PLANT", help="line or plant file",
                                                       show_default=False)] = None,
     example: ExampleOpt = None,
-    target: Annotated[float, typer.Option(help="products/week the plant must make (e.g. cars/week)")] = ...,
-    budget: Annotated[Optional[float], typer.Option(help="most capex to spend (cost book currency)")] = None,
+    target: Annotated[float, typer.Option(help="products/week the plant must make (e.g. cars/week)", callback=_in(_TARGET))] = ...,
+    budget: Annotated[Optional[float], typer.Option(help="most capex to spend (cost book currency)", callback=_in(_MONEY))] = None,
     confidence: Annotated[float, typer.Option(help="the target must be met by the lower end of this "
-                                                   "confidence interval of simulated output")] = 0.9,
-    weeks: Annotated[float, typer.Option(help="simulated weeks per replication")] = 1.0,
-    replications: Annotated[int, typer.Option(help="replications per simulated candidate")] = 10,
+                                                   "confidence interval of simulated output",
+                                              callback=_in(_CONFIDENCE))] = 0.9,
+    weeks: Annotated[float, typer.Option(help="simulated weeks per replication",
+                                              callback=_in(_WEEKS))] = 1.0,
+    replications: Annotated[int, typer.Option(help="replications per simulated candidate", callback=_in(_RUNS))] = 10,
     seed: SeedOpt = 0,
-    workers: Annotated[Optional[int], typer.Option(help="local worker processes")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="local worker processes", callback=_in(_WORKERS))] = None,
     scheduler: Annotated[Optional[str], typer.Option(help="a Dask scheduler address (tcp://host:8786)")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write the plan here (.json)")] = None,
     curve: Annotated[Optional[Path], typer.Option(help="write the capex-versus-output curve here (.csv)")] = None,
@@ -424,11 +556,11 @@ def optimize(
     from cyclecore.plan.optimizer import TargetNotReached, optimize as run
     from cyclecore.plan.result import curve_csv, plan_json
 
+    _output_file(output, (".json",))
+    _output_file(curve, (".csv",))
+    _report_file(report_file)
     loaded = _load_subject(subject, example)
     try:
-        outputs = [check_writable(output, (".json",))] if output is not None else []
-        outputs += [check_writable(curve, (".csv",))] if curve is not None else []
-        outputs += [check_writable(report_file, (".html", ".htm"))] if report_file is not None else []
         executor = executor_for(workers=workers, scheduler=scheduler)
     except (ValueError, ConnectionError, ImportError) as error:
         _fail(str(error))
@@ -441,7 +573,7 @@ def optimize(
                        replications=replications, seed=seed, executor=executor,
                        progress=lambda stage, count: bar.update(task, description=f"{stage}: {count}"))
         except TargetNotReached as error:
-            _fail(str(error))
+            _no_answer(str(error))
         except (ValueError, LineFileError) as error:
             _fail(str(error))
     files = {}
@@ -474,9 +606,9 @@ def apply_plan(
     from cyclecore.plan.result import load_plan_file
     from cyclecore.plan.result import apply_plan as run
 
+    _output_file(output, LINE_SUFFIXES)
     loaded = _load_subject(subject, None)
     try:
-        check_writable(output, (".yaml", ".yml", ".json"))
         plan = load_plan_file(plan_file)
         changed = run(plan, loaded)
     except (ValueError, LineFileError) as error:
@@ -496,20 +628,21 @@ def report(
     example: ExampleOpt = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="the report (.html): one file, opens offline")] = ...,
     target: Annotated[Optional[float], typer.Option(help="plant target in products/week (default: the plan's)",
-                                                    min=0.001)] = None,
+                                                    callback=_in(_TARGET))] = None,
     plan_file: Annotated[Optional[Path], typer.Option("--plan", metavar="PLAN",
                                                       help="a plan written by `cyclecore optimize -o`")] = None,
     simulate_lines: Annotated[bool, typer.Option("--simulate/--no-simulate",
                                                  help="simulate with failures and buffers for the station states")] = True,
-    weeks: Annotated[float, typer.Option(help="simulated weeks per replication", min=0.0001)] = 1.0,
-    replications: Annotated[int, typer.Option(help="independent replications", min=2)] = 10,
+    weeks: Annotated[float, typer.Option(help="simulated weeks per replication", callback=_in(_WEEKS))] = 1.0,
+    replications: Annotated[int, typer.Option(help="independent replications", callback=_in(_REPLICATIONS))] = 10,
     seed: SeedOpt = 0,
     ramp_weeks: Annotated[Optional[int], typer.Option(
         "--ramp", metavar="WEEKS", min=1, help="with --plan: also ramp the plan over WEEKS weeks (changes ordered "
                                                "in week 0, the lines' shifts, no labour limit; `cyclecore ramp "
-                                               "--report` for every ramp option)")] = None,
+                                               "--report` for every ramp option)",
+        callback=_in(Integer(at_least=1, at_most=limits.RAMP_WEEKS.high, optional=True)))] = None,
     scenarios: Annotated[int, typer.Option(help="with --ramp: uncertainty scenarios for the P10-P90 band",
-                                           min=0)] = 0,
+                                           callback=_in(_SCENARIOS))] = 0,
     png: Annotated[bool, typer.Option("--png", help="charts as PNG pictures instead of inline SVG")] = False,
 ):
     """An HTML report people look at: yamazumi, Gantt, robot paths, station states, the plan's curve."""
@@ -550,22 +683,22 @@ def ramp_command(
     example: ExampleOpt = None,
     plan: Annotated[Path, typer.Option("--plan", help="a plan written by `cyclecore optimize -o` (with an "
                                                       "optional \"ramp\" section: learning, order weeks)")] = ...,
-    weeks: Annotated[int, typer.Option(help="weeks to ramp, 0 … N-1")] = 52,
+    weeks: Annotated[int, typer.Option(help="weeks to ramp, 0 … N-1", callback=_in(_RAMP_WEEKS))] = 52,
     order_week: Annotated[Optional[list[str]], typer.Option(
         "--order-week", help="CHANGE=W: order a change in week W (default 0); CHANGE is a change's name, "
                              "or its station, kind or line for all of theirs; repeat for more")] = None,
     shifts: Annotated[Optional[str], typer.Option(help="shift plan: '3x5' (shifts a day x days a week) or "
                                                        "'0:3x5,30:2x5' (from week 30 on: 2 shifts)")] = None,
-    target: Annotated[Optional[float], typer.Option(help="products/week to reach (default: the plan's target)")] = None,
-    pool: Annotated[Optional[float], typer.Option(help="operators available in week 0 (default: no limit)")] = None,
-    hires: Annotated[float, typer.Option(help="operators hired each week")] = 0.0,
+    target: Annotated[Optional[float], typer.Option(help="products/week to reach (default: the plan's target)", callback=_in(_TARGET))] = None,
+    pool: Annotated[Optional[float], typer.Option(help="operators available in week 0 (default: no limit)", callback=_in(_POOL))] = None,
+    hires: Annotated[float, typer.Option(help="operators hired each week", callback=_in(_PEOPLE))] = 0.0,
     crew: Annotated[float, typer.Option(help="each line's base crew per shift, besides manual stations and the "
-                                             "changes' operators")] = 0.0,
+                                             "changes' operators", callback=_in(_CREW))] = 0.0,
     simulate_weeks: Annotated[bool, typer.Option("--simulate", help="also simulate every week (slower)")] = False,
-    replications: Annotated[int, typer.Option(help="with --simulate: replications per week")] = 10,
-    confidence: Annotated[float, typer.Option(help="with --simulate: the interval's level")] = 0.9,
+    replications: Annotated[int, typer.Option(help="with --simulate: replications per week", callback=_in(_RUNS))] = 10,
+    confidence: Annotated[float, typer.Option(help="with --simulate: the interval's level", callback=_in(_CONFIDENCE))] = 0.9,
     scenarios: Annotated[int, typer.Option(help="uncertainty scenarios (lead-time slips, learning) for "
-                                                "P10/P50/P90")] = 0,
+                                                "P10/P50/P90", callback=_in(_SCENARIOS))] = 0,
     seed: SeedOpt = 0,
     csv_file: Annotated[Optional[Path], typer.Option("--csv", help="write the weekly rows here (.csv)")] = None,
     as_json: JsonOpt = False,
@@ -582,6 +715,7 @@ def ramp_command(
     from cyclecore.ramp.run import ramp as run
 
     report_file = _report_file(report_file)
+    _output_file(csv_file, (".csv",))
     loaded = _load_subject(subject, example)
     selections = []
     for text in order_week or []:
@@ -644,8 +778,8 @@ def examples():
 def main() -> None:
     try:
         app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except KeyboardInterrupt:  # outside a command (while parsing): still the shell's code
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,22 @@ MAX_MOVE_TIME_MATRIX_CONFIGS = 10_000  # configurations of one move-time matrix:
                                        # entries take 800 MB; a robot's program has hundreds
 MAX_TRAJECTORY_SAMPLES = 10_000_000    # (time, axis) samples of one sampled move: four arrays of 80 MB
 
+# --- searches and their requests (balancing, sequencing, the CLI's options; engineer F) ---------
+SEARCH_TIME_S = Limit(0.0, 86_400.0, "s", "a search's effort is sized from its time limit; a day "
+                      "is beyond any interactive question and keeps every effort count finite",
+                      low_open=True)
+SEED = Count(0, 2**63 - 1, "", "seeds feed 64-bit generators (numpy, Numba, OR-Tools, CP-SAT); a "
+             "larger integer overflows them")
+BALANCING_TASKS = Count(1, 2_000, "tasks", "a zone of a real line has hundreds of tasks; the "
+                        "precedence closure takes n² cells, 2,000 tasks is twice the largest public "
+                        "benchmark (Otto et al., n = 1,000) in under 100 MB")
+ROUTE_NODES = Count(1, 5_000, "nodes", "one robot's tasks and their IK alternatives, home included: "
+                    "real programs have tens to hundreds; the sequencers hold a few n x n tables")
+SIMULATED_WEEKS = Limit(0.0, HORIZON_S.high / 604_800.0, "weeks", "HORIZON_S in weeks", low_open=True)
+RAMP_WEEKS = Count(1, 520, "weeks", "a ramp longer than 10 years is no ramp to plan (as LEAD_TIME_WEEKS)")
+LABOUR_POOL = Limit(0.0, 1e6, "operators", "people available or hired: a plant employs thousands, "
+                    "a million keeps every week's sum finite")
+
 # --- files --------------------------------------------------------------------------------------
 MAX_FILE_BYTES = 256 * 1024 * 1024    # a line, plant or program file; the largest real ones are MB
 MAX_PROGRAM_BYTES = 16 * 1024 * 1024  # a robot program: the largest real one seen is 419 KB; a

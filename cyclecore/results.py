@@ -25,6 +25,9 @@ Every result of a public function is a frozen dataclass that mixes in :class:`Re
 - ``result.station(name)``, ``.line(name)``, ``.robot(name)`` find by name through
   :func:`lookup`, which raises ``KeyError`` naming the known names for an unknown one.
 
+A search that ends at its limit without any answer raises :class:`NoAnswerWithinLimit` instead
+of returning a result (the CLI's exit code 3).
+
 This module sits below the kernels: it imports numpy only (rich when something is printed).
 """
 
@@ -42,6 +45,14 @@ from typing import Any, ClassVar
 import numpy as np
 
 MISSING = "missing"  # the key of the reasons map in every dict to_dict() gives
+
+
+class NoAnswerWithinLimit(RuntimeError):
+    """A search ended at its effort or time limit without any answer to give.
+
+    Neither a user mistake (the input is valid) nor a bug: a larger limit may find one. The
+    message says which limit to raise; the ``cyclecore`` command exits with code 3 on it.
+    """
 
 
 class Result:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import cyclecore
 from cyclecore.arguments import Array, Integer, Number, arguments
-from cyclecore.balancing import salbp1
+from cyclecore.balancing import salbp1, salbp2
 from cyclecore.cli import app
 from cyclecore.examples import load_example_plant
 from cyclecore.linesim import simulate_serial
@@ -36,6 +36,13 @@ def cell(n: int = 3) -> np.ndarray:
     times = np.ones((n, n))
     np.fill_diagonal(times, 0.0)
     return times
+
+
+def ring(n: int) -> np.ndarray:
+    """Move times between n points on a circle: large enough for the local search (> 12 tasks)."""
+    angle = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
+    points = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    return np.linalg.norm(points[:, None] - points[None, :], axis=2)
 
 
 def message(call) -> str:
@@ -68,15 +75,28 @@ SEED_TAKERS = {
     "simulate_plant": lambda seed: cyclecore.simulate_plant(PLANT, weeks=0.1, replications=2, seed=seed),
     "simulate_serial": lambda seed: simulate_serial(**SERIAL, seed=seed),
     "best_route": lambda seed: best_route(cell(), seed=seed),
+    "best_route local search": lambda seed: best_route(ring(20), time_limit=0.05, seed=seed),
     "split_tasks": lambda seed: split_tasks([cell(), cell()], [1.0, 1.0], seed=seed),
     "salbp1": lambda seed: salbp1([2.0, 3.0], [(0, 1)], 5.0, seed=seed),
+    "salbp2": lambda seed: salbp2([2.0, 3.0], [(0, 1)], 2, seed=seed),
+    "salbp2 zoned": lambda seed: salbp2([2.0, 3.0], [], 2, zoning={"apart": [(0, 1)]}, seed=seed),
 }
 
 
-@pytest.mark.parametrize("bad, shown", [(True, "True"), (-1, "-1"), (1.5, "1.5"), ("7", "'7'"), (None, "None")])
+@pytest.mark.parametrize("bad, shown", [(True, "True"), (-1, "-1"), (1.5, "1.5"), ("7", "'7'"), (None, "None"),
+                                        (2**63, "9223372036854775808"), (2**70, str(2**70)),
+                                        (np.uint64(2**63), "9223372036854775808")])
 @pytest.mark.parametrize("function", sorted(SEED_TAKERS))
 def test_a_bad_seed_reads_the_same_from_every_function(function, bad, shown):
-    assert message(lambda: SEED_TAKERS[function](bad)) == f"seed: got {shown}, expected an integer >= 0"
+    expected = f"seed: got {shown}, expected an integer seed in [0, 2**63 - 1]"
+    assert message(lambda: SEED_TAKERS[function](bad)) == expected
+
+
+@pytest.mark.parametrize("function", sorted(SEED_TAKERS))
+def test_the_largest_seed_is_a_seed_like_any_other(function):
+    # 2**63 - 1 is the top of the one SEED range: every search and simulation takes it (the
+    # 32-bit seeds of CP-SAT and Numba's generator are derived from it, never overflowed)
+    SEED_TAKERS[function](2**63 - 1)
 
 
 TIME_LIMIT_TAKERS = {
@@ -87,10 +107,10 @@ TIME_LIMIT_TAKERS = {
 
 
 @pytest.mark.parametrize("bad, shown", [(True, "True"), (0, "0"), (-1.0, "-1.0"), (math.nan, "NaN"),
-                                        (math.inf, "inf"), ("1", "'1'")])
+                                        (math.inf, "inf"), ("1", "'1'"), (1e308, "1e+308"), (86_400.5, "86400.5")])
 @pytest.mark.parametrize("function", sorted(TIME_LIMIT_TAKERS))
 def test_a_bad_time_limit_reads_the_same_from_every_search(function, bad, shown):
-    expected = f"time_limit: got {shown}, expected a finite time > 0 s"
+    expected = f"time_limit: got {shown}, expected a time limit in (0, 86400] s"
     assert message(lambda: TIME_LIMIT_TAKERS[function](bad)) == expected
 
 
@@ -98,8 +118,8 @@ def test_a_bad_time_limit_reads_the_same_from_every_search(function, bad, shown)
 @pytest.mark.parametrize("simulate", [cyclecore.simulate, cyclecore.simulate_plant])
 def test_weeks_and_replications_read_the_same_for_a_line_and_a_plant(simulate, bad, shown):
     subject = LINE if simulate is cyclecore.simulate else PLANT
-    weeks = f"weeks: got {shown}, expected a finite number of weeks > 0"
-    replications = f"replications: got {shown}, expected an integer >= 1"
+    weeks = f"weeks: got {shown}, expected a number of weeks in (0, 529.101]"
+    replications = f"replications: got {shown}, expected an integer in [1, 100000]"
     assert message(lambda: simulate(subject, weeks=bad)) == weeks
     assert message(lambda: simulate(subject, replications=bad)) == replications
 
@@ -107,7 +127,7 @@ def test_weeks_and_replications_read_the_same_for_a_line_and_a_plant(simulate, b
 def test_simulate_serial_refuses_the_same_replications_as_the_line_simulation():
     assert (message(lambda: simulate_serial(**dict(SERIAL, replications=0)))
             == message(lambda: cyclecore.simulate(LINE, replications=0))
-            == "replications: got 0, expected an integer >= 1")
+            == "replications: got 0, expected an integer in [1, 100000]")
 
 
 @pytest.mark.parametrize("call, expected", [
@@ -134,15 +154,16 @@ def test_a_speed_override_outside_the_unit_interval_reads_the_same_for_every_mot
 
 NAN_AT_1 = [
     (lambda: simulate_serial(**dict(SERIAL, cycle_s=[10.0, math.nan])), "cycle_s[1]",
-     "a finite number > 0 s"),
+     "a cycle time in (0, 86400] s"),
     (lambda: simulate_serial(**dict(SERIAL, mttr_s=[60.0, math.nan])), "mttr_s[1]",
-     "a finite number >= 0 s"),
-    (lambda: salbp1([2.0, math.nan], [(0, 1)], 5.0), "task_times[1]", "a finite number >= 0 s"),
-    (lambda: split_tasks([cell(), cell()], [1.0, math.nan]), "process_time_s[1]", "a finite number >= 0 s"),
+     "a repair time in [0, 2.592e+06] s"),
+    (lambda: salbp1([2.0, math.nan], [(0, 1)], 5.0), "task_times[1]", "a finite number in [0, 86400] s"),
+    (lambda: split_tasks([cell(), cell()], [1.0, math.nan]), "process_time_s[1]",
+     "a finite number in [0, 86400] s"),
     (lambda: ptp_duration(np.zeros(DOF), np.ones(DOF), **dict(LIMITS, vmax=[2.0, math.nan, 2, 2, 2, 2])),
      "vmax[1]", "a finite number in [0.001, 100] rad/s"),
     (lambda: best_route(np.array([[0.0, math.nan], [1.0, 0.0]])), "time_matrix[0, 1]",
-     "a move time >= 0 s, or inf for a forbidden arc"),
+     "a move time in [0, 86400] s, or inf for a forbidden arc"),
 ]
 
 
@@ -158,7 +179,8 @@ def test_nan_in_an_array_names_the_entry(call, where, expected):
      "amax[1]"),
 ])
 def test_inf_is_refused_where_a_finite_value_is_expected(call, where):
-    assert message(call).startswith(f"{where}: got inf, expected a finite number")
+    assert message(call).startswith(f"{where}: got inf, expected a ")
+    assert "or inf" not in message(call)
 
 
 def test_inf_is_accepted_where_it_means_something():
@@ -167,13 +189,24 @@ def test_inf_is_accepted_where_it_means_something():
     assert ptp_duration(np.zeros(DOF), np.ones(DOF), **dict(LIMITS, jmax=np.full(DOF, math.inf))) > 0
 
 
-@pytest.mark.parametrize("call, where", [
-    (lambda: simulate_serial(**dict(SERIAL, mttr_s=[60.0, -1.0])), "mttr_s[1]"),
-    (lambda: salbp1([2.0, -1.0], [(0, 1)], 5.0), "task_times[1]"),
-    (lambda: split_tasks([cell(), cell()], [1.0, -1.0]), "process_time_s[1]"),
+@pytest.mark.parametrize("call, where, expected", [
+    (lambda: simulate_serial(**dict(SERIAL, mttr_s=[60.0, -1.0])), "mttr_s[1]", "a repair time in [0, 2.592e+06] s"),
+    (lambda: salbp1([2.0, -1.0], [(0, 1)], 5.0), "task_times[1]", "a finite number in [0, 86400] s"),
+    (lambda: split_tasks([cell(), cell()], [1.0, -1.0]), "process_time_s[1]", "a finite number in [0, 86400] s"),
 ])
-def test_a_negative_time_names_the_entry(call, where):
-    assert message(call) == f"{where}: got -1.0, expected a finite number >= 0 s"
+def test_a_negative_time_names_the_entry(call, where, expected):
+    assert message(call) == f"{where}: got -1.0, expected {expected}"
+
+
+@pytest.mark.parametrize("call, where", [
+    (lambda: salbp1([2.0, 1e308], [(0, 1)], 5.0), "task_times[1]"),
+    (lambda: split_tasks([cell(), cell()], [1.0, 1e308]), "process_time_s[1]"),
+    (lambda: best_route(np.array([[0.0, 1e308], [1.0, 0.0]])), "time_matrix[0, 1]"),
+])
+def test_a_finite_but_absurd_time_names_the_entry(call, where):
+    # 1e308 s is finite, but no move or task takes longer than a day (limits.DURATION_S): sums
+    # of such times would overflow to inf and read as a forbidden arc
+    assert message(call).startswith(f"{where}: got 1e+308, expected ")
 
 
 @pytest.mark.parametrize("call, expected", [
@@ -242,17 +275,16 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("args, expected", [
-    # inf passes the option's lower bound, so the API's check speaks
-    (["analyze", "--example", "tutorial", "--target", "inf"], "target: got inf"),
-    (["simulate", "--example", "tutorial", "--weeks", "inf"], "weeks: got inf"),
-    (["plant", "--example", "module-plant", "--target", "inf"], "target: got inf"),
-    (["plant", "--example", "module-plant", "--simulate", "--weeks", "inf"], "weeks: got inf"),
+    # every option is checked with the API's own specs, by the option's name, before any work
+    (["analyze", "--example", "tutorial", "--target", "inf"], "--target: got inf"),
+    (["simulate", "--example", "tutorial", "--weeks", "inf"], "--weeks: got inf"),
+    (["plant", "--example", "module-plant", "--target", "inf"], "--target: got inf"),
+    (["plant", "--example", "module-plant", "--simulate", "--weeks", "inf"], "--weeks: got inf"),
     (["plant", "--example", "module-plant", "--simulate", "--weeks", "0.1", "--target", "inf"],
-     "target: got inf"),
-    (["rebalance", "--example", "tutorial", "--zone", "1", "--time-limit", "inf"], "time_limit: got inf"),
-    # NaN is out of every range, so the option parser already names the option
-    (["simulate", "--example", "tutorial", "--weeks", "nan"], "--weeks"),
-    (["sequence", "--example", "tutorial", "--time-limit", "nan"], "--time-limit"),
+     "--target: got inf"),
+    (["rebalance", "--example", "tutorial", "--zone", "1", "--time-limit", "inf"], "--time-limit: got inf"),
+    (["simulate", "--example", "tutorial", "--weeks", "nan"], "--weeks: got NaN"),
+    (["sequence", "--example", "tutorial", "--time-limit", "nan"], "--time-limit: got NaN"),
 ])
 def test_the_cli_turns_a_refused_argument_into_exit_2_with_its_message(args, expected):
     result = runner.invoke(app, args)

@@ -86,3 +86,62 @@ def test_momentary_bottleneck_sweep_matches_brute_force_on_random_periods(seed):
     clipped = [[(max(a, 0.0), min(b, t1)) for a, b in p if a < t1] for p in periods]
     expected = _brute_force_momentary(clipped, stations, t0, t1)
     np.testing.assert_allclose(station[:, BOTTLENECK_S], expected, atol=0.011 * 4)
+
+
+def _event_by_event_momentary(periods, stations, t0, t1):
+    """The momentary bottleneck as documented, one event at a time: starts and ends in (time,
+    station) order; a strictly longer period takes over when it starts; when the bottleneck's
+    period ends, the longest covering period takes over, the lowest station among equals."""
+    events = sorted((t, i, kind, a, b) for i in range(stations) for a, b in periods[i]
+                    for t, kind in ((a, 1), (b, 0)))
+    share = np.zeros(stations)
+    covering = {}
+    best, best_length, now = -1, -1.0, 0.0
+    for t, i, kind, a, b in events:
+        if best >= 0:
+            share[best] += max(0.0, min(t, t1) - max(now, t0))
+        now = t
+        if kind == 1:
+            covering[i] = b - a
+            if b - a > best_length:
+                best, best_length = i, b - a
+        else:
+            del covering[i]
+            if i == best:
+                best, best_length = -1, -1.0
+                for j in sorted(covering):
+                    if covering[j] > best_length:
+                        best, best_length = j, covering[j]
+    return share
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lazy_sweep_keeps_the_documented_tie_rules_on_whole_second_periods(seed):
+    # whole-second periods: equal lengths and simultaneous starts and ends everywhere, the cases
+    # where the order of events decides (a deterministic line is full of them)
+    rng = np.random.default_rng(100 + seed)
+    stations, t0, t1 = 5, 3.0, 200.0
+    periods = []
+    for _ in range(stations):
+        edges = np.cumsum(rng.integers(1, 4, size=160)).astype(float)
+        edges = edges[edges < 220.0]
+        periods.append([(a, b) for a, b in zip(edges[0::2], edges[1::2])])
+    clock, station = new_timeline(stations, np.zeros(stations - 1, dtype=np.int64), t0, t1)
+    events = sorted((t, kind, i) for i in range(stations) for a, b in periods[i] for t, kind in ((a, 1), (b, 0)))
+    for k, (t, kind, i) in enumerate(events):
+        if t > t1:
+            break
+        if kind == 1:
+            mark_active(station, i, t, t1)
+        else:
+            mark_waiting(station, i, t, t0, t1)
+        station[:, KNOWN] = t
+        if k % 5 == 0:
+            advance_bottleneck(clock, station, settled_until(station, t1))
+    for i in range(stations):
+        mark_waiting(station, i, t1, t0, t1)
+    station[:, KNOWN] = t1
+    advance_bottleneck(clock, station, t1)
+    clipped = [[(a, min(b, t1)) for a, b in p if a < t1] for p in periods]
+    expected = _event_by_event_momentary(clipped, stations, t0, t1)
+    np.testing.assert_array_equal(station[:, BOTTLENECK_S], expected)

@@ -22,6 +22,7 @@ from line_fixtures import valid_line
 import cyclecore
 from cyclecore.balancing import read_otto, read_scholl, salbp1, salbp2, scholl_salbp1_instances, scholl_salbp2_instances
 from cyclecore.files.line_file import line_from_dict
+from cyclecore.files.programs import import_programs, read_program
 from cyclecore.linesim import simulate_serial
 from cyclecore.results import Result
 from cyclecore.robot.motion import route_totals, sample_ptp
@@ -122,7 +123,23 @@ BUILDERS = {
         landed=["repair_programme@ST20"], maturity={"repair_programme@ST20": 0.5}),
     "Ramp.simulated_week": lambda line, plant, files: cyclecore.Ramp(line, RAMP_CHANGES).simulated_week(
         8, replications=2),
+    "read_program": lambda line, plant, files: read_program(_tp_program()),
+    "import_programs": lambda line, plant, files: import_programs([_tp_program()]),
 }
+
+
+def _tp_program():
+    """A small FANUC TP program (a PTP and a linear move, a wait, an unread statement) in a temporary folder."""
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "R1.ls"
+    path.write_text("/PROG R1\n/MN\n 1:J P[1] 50% FINE ;\n 2:  WAIT 1.00(sec) ;\n 3:L P[2] 200mm/sec CNT50 ;\n"
+                    " 4:  PAUSE ;\n/POS\nP[1]{\n GP1:\n UF : 0, UT : 0, CONFIG : 'N U T, 0, 0, 0',\n"
+                    " X = 1500.0 mm, Y = 0.0 mm, Z = 1000.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg\n};\n"
+                    "P[2]{\n GP1:\n UF : 0, UT : 0, CONFIG : 'N U T, 0, 0, 0',\n"
+                    " X = 1500.0 mm, Y = 500.0 mm, Z = 1000.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg\n};\n/END\n")
+    return path
 
 
 class _Built(dict):

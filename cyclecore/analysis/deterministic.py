@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cyclecore.arguments import TARGET, Instance, arguments
+from cyclecore.limits import CYCLE_S
 from cyclecore.model.line import Line, Station
 from cyclecore.results import Result, lookup
 
@@ -132,6 +133,10 @@ def station_cycle(line: Line, station: Station, takt_s: float | None = None) -> 
     cycle = work + station.index_time_s
     if cycle <= 0:
         raise ValueError(f"station {station.name!r} has no work and no index time: its cycle would be 0 s")
+    if cycle > CYCLE_S.high:  # each part is in range; their sum may not be (a day's index plus work)
+        where = next((f"stations[{i}] " for i, s in enumerate(line.stations) if s.name == station.name), "")
+        raise ValueError(f"{where}station {station.name!r}: cycle {cycle:.6g} s (work {work:.6g} s + index_time_s "
+                         f"{station.index_time_s:g} s); expected a station cycle {CYCLE_S.text()}")
     effective = cycle / station.parallel
     robot_critical = slowest is not None and slowest.cycle_s >= station.fixed_time_s
     return StationCycle(

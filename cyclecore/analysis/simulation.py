@@ -132,6 +132,20 @@ def line_arrays(line: Line, analysis=None) -> dict:
     )
 
 
+def _in_weeks(error: ValueError, weeks: float, hours_per_week: float) -> ValueError:
+    """The simulator's refusal of a request's work (it counts ``hours``) in the words of the
+    caller, who asked for ``weeks`` of the calendar: the ceiling's suggestion becomes weeks."""
+    import re
+
+    text = str(error)
+    if not text.startswith("hours: "):
+        return error
+    text = re.sub(r"hours <= ([0-9.eE+-]+)",
+                  lambda m: f"weeks <= {float(m.group(1)) / hours_per_week:.3g}", text[len("hours: "):])
+    text = re.sub(r"^got [0-9.eE+-]+", f"got {weeks:g}", text)
+    return ValueError(f"weeks: {text}")
+
+
 @arguments(line=Instance(Line), weeks=WEEKS, replications=REPLICATIONS, seed=SEED, progress=PROGRESS,
            warmup_hours=Number(at_least=0, optional=True), confidence=CONFIDENCE)
 def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int = 0, progress=None,
@@ -150,9 +164,12 @@ def simulate(line: Line, weeks: float = 1.0, replications: int = 10, seed: int =
         warmup_hours = window.warmup_hours
     analysis = analyze(line)
     arrays = line_arrays(line, analysis)
-    serial = simulate_serial(**arrays, hours=hours, replications=replications, seed=seed, failures=failures,
-                             failure_clock=failure_clock, warmup_hours=warmup_hours,
-                             planned_downtime=calendar.planned_downtime, executor=executor, progress=progress)
+    try:
+        serial = simulate_serial(**arrays, hours=hours, replications=replications, seed=seed, failures=failures,
+                                 failure_clock=failure_clock, warmup_hours=warmup_hours,
+                                 planned_downtime=calendar.planned_downtime, executor=executor, progress=progress)
+    except ValueError as error:
+        raise _in_weeks(error, weeks, hours_per_week) from None
     names = [s.name for s in line.stations]
     per_week = hours_per_week
 

@@ -502,7 +502,7 @@ def bbr_search(task, ptr, idx, ancestors, keys, vals, ask, time_limit, best_stat
     are charged (NODE_LIMIT) or ``ask[_ASK_POOL_CAP]`` open states are stored (MEMORY_LIMIT).
     ``keys`` (cap, words) uint64 / ``vals`` (cap,) int32 are the remember table (cap a power of
     two, vals zeroed); ``ask[_ASK_BATCH]`` loads are generated per expansion. Returns (best_m,
-    status, states expanded).
+    status, states charged: expanded plus long enumerations, as counted against the node limit).
     """
     n = task.shape[1]
     nw = keys.shape[1]
@@ -692,7 +692,7 @@ def bbr_search(task, ptr, idx, ancestors, keys, vals, ask, time_limit, best_stat
         level = k + 1
         if level >= levels:
             level = 0
-    return best_m, status, run[_NODES]
+    return best_m, status, run[_NODES] + run[_STEPS] // STEPS_PER_STATE
 
 
 _TABLE_BYTES = 256 * 2**20  # memory for the remember table and for the open states, each
@@ -743,7 +743,7 @@ def search(line: SearchLine, c: int, incumbent_m: int, incumbent: np.ndarray, *,
     not have ``incumbent_m`` stations, e.g. m + 1 in a feasibility probe). The search stops at
     ``max(lower_bound, stop_at)`` stations, after ``time_limit`` s of wall clock or
     ``node_limit`` states (see the module docstring); ``batch`` loads are generated per expansion.
-    Returns (stations, station (n,) flow order, status, states expanded).
+    Returns (stations, station (n,) flow order, status, states charged against ``node_limit``).
     """
     t = line.t
     c = int(c)

@@ -20,7 +20,8 @@ that — the textbook formulation the benchmark measures as the peer.
 CP-SAT is only deterministic with a fixed number of workers: the solver runs with
 ``num_workers = 1``, ``random_seed = seed`` and a *deterministic* time limit
 (``max_deterministic_time = time_limit``; the wall clock is only a far-off safety cap, see
-:func:`cpsat_solver`).
+:func:`cpsat_solver`, and :func:`clock_capped` tells when it fired). A solve that ends at its
+limit without any balance raises :class:`~cyclecore.results.NoAnswerWithinLimit`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
+
+from cyclecore.results import NoAnswerWithinLimit
 
 from .bounds import cycle_lower_bound, station_lower_bound
 from .integer_times import scaled_down
@@ -149,8 +152,9 @@ def solve_zoned(times: np.ndarray, precedence, *, cycle_time, stations, time_lim
     if status == cp_model.INFEASIBLE:
         raise ValueError("zoning: no balance satisfies the cycle time, precedence and zoning together")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no balance within time_limit = {time_limit} s")
-    return _balance(solver, status, station, plan, times, strong)
+        raise NoAnswerWithinLimit(no_answer_text("no balance", time_limit, clock_capped(solver, status)))
+    return dataclasses.replace(_balance(solver, status, station, plan, times, strong),
+                               clock_capped=clock_capped(solver, status))
 
 
 def _first_free_station(z: dict) -> int:
@@ -162,6 +166,9 @@ def _fewest_stations(line: IntegerLine, cycle_time: float, z: dict, strong: bool
     """SALBP-1: as many stations as the priority-rule balance needs (or one per task when that
     balance breaks the zoning), each task between its earliest and latest station."""
     graph, n = line.graph, line.t.shape[0]
+    if _first_free_station(z) > n:
+        raise ValueError(f"zoning['fixed']: a task is fixed to station {_first_free_station(z) - 1}, but {n} "
+                         f"tasks never need more than {n} stations (0..{n - 1})")
     c = scaled_down(cycle_time, line.scale)
     lb = station_lower_bound(line.t, c, line.head, line.tail)
     ub, flow = best_priority_balance(line.t, graph.arcs, graph.after, c)
@@ -293,6 +300,14 @@ def _balance(solver, status, station, plan: _Stations, times: np.ndarray, strong
 # The wall clock only stops a deterministic solve that runs far slower than usual (a heavily
 # loaded machine); it must never be the limit that binds, or the answer would depend on the load.
 WALL_CLOCK_CAP = 10.0
+# ... and never below this: the solver's fixed start (model copy, presolve) takes milliseconds to a
+# second on a busy machine whatever the limit, so a tiny limit must still end on effort, not clock.
+WALL_CLOCK_FLOOR_S = 2.0
+
+
+def wall_clock_cap(time_limit: float) -> float:
+    """Seconds of wall clock after which a search of ``time_limit`` s of effort is stopped."""
+    return max(WALL_CLOCK_CAP * float(time_limit), WALL_CLOCK_FLOOR_S)
 
 
 def cpsat_solver(time_limit: float, seed: int, *, deterministic: bool = True) -> cp_model.CpSolver:
@@ -300,21 +315,42 @@ def cpsat_solver(time_limit: float, seed: int, *, deterministic: bool = True) ->
 
     One worker and ``random_seed = seed``; ``time_limit`` is deterministic time (CP-SAT's
     machine-independent work unit, roughly seconds on an idle core), with the wall clock capped at
-    ``WALL_CLOCK_CAP`` times it as a safety net. ``deterministic=False`` limits wall-clock seconds
+    ``WALL_CLOCK_CAP`` times it (at least ``WALL_CLOCK_FLOOR_S``) as a safety net.
+    ``deterministic=False`` limits wall-clock seconds
     only (for side-by-side timing with a peer that has no deterministic limit).
     """
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # CP-SAT is deterministic only with a fixed worker count
-    solver.parameters.random_seed = int(seed)
+    # CP-SAT's seed is a 32-bit field; every seed in [0, 2**63 - 1] maps onto it, the same way each run
+    solver.parameters.random_seed = int(seed) % 2**31
     # Ctrl-C belongs to the user: CP-SAT would otherwise swallow it and end the solve as if its
     # time were up, and a long plan search would carry on and write its files
     solver.parameters.catch_sigint_signal = False
     if deterministic:
         solver.parameters.max_deterministic_time = float(time_limit)
-        solver.parameters.max_time_in_seconds = WALL_CLOCK_CAP * float(time_limit)
+        solver.parameters.max_time_in_seconds = wall_clock_cap(time_limit)
     else:
         solver.parameters.max_time_in_seconds = float(time_limit)
     return solver
+
+
+def clock_capped(solver: cp_model.CpSolver, status) -> bool:
+    """Whether the wall-clock safety cap, not the deterministic limit, ended a solve that proved
+    nothing (then another run may end elsewhere)."""
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return False
+    params = solver.parameters
+    return solver.response_proto.deterministic_time < 0.999 * params.max_deterministic_time and (
+        solver.wall_time >= 0.999 * params.max_time_in_seconds)
+
+
+def no_answer_text(what: str, time_limit: float, capped: bool) -> str:
+    """The message of a solve that ended at its limit with nothing to give."""
+    if capped:
+        return (f"{what} found before the wall-clock safety cap ({wall_clock_cap(time_limit):g} s for "
+                f"time_limit = {time_limit:g} s) on a busy machine; try again, or with a larger time limit")
+    return (f"{what} found within the search effort of time_limit = {time_limit:g} s; give a larger "
+            "time limit (--time-limit)")
 
 
 def limit_tools_per_station(model, station, holders: dict, max_tools: int) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore import limits
 from cyclecore.arguments import Array
 
 
@@ -45,13 +46,18 @@ class TaskGraph:
         return int(self.times.shape[0])
 
 
-TASK_TIMES = Array(nonempty=True, at_least=0, unit="s")
+TASK_TIMES = Array(nonempty=True, at_least=limits.DURATION_S.low, at_most=limits.DURATION_S.high, unit="s")
 PAIRS = Array(shape=("m", 2), integer=True)
 
 
 def check_task_times(task_times, name: str = "task_times") -> np.ndarray:
-    """Task times (n,) as float64 s; finite and >= 0, else ValueError naming ``name``."""
-    return TASK_TIMES.check(task_times, name)
+    """Task times (n,) as float64 s in [0, 86400], at most ``limits.BALANCING_TASKS`` of them
+    (the precedence closure takes n² cells), else ValueError naming ``name``."""
+    times = TASK_TIMES.check(task_times, name)
+    if times.shape[0] > limits.BALANCING_TASKS.high:
+        raise ValueError(f"{name}: got {times.shape[0]:,} tasks, expected {limits.BALANCING_TASKS.text()} "
+                         f"({limits.BALANCING_TASKS.reason}); balance the line zone by zone")
+    return times
 
 
 def check_precedence(precedence, n: int, name: str = "precedence") -> np.ndarray:

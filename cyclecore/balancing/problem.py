@@ -48,6 +48,9 @@ class Balance(Result):
     (int, SALBP-1) or cycle time in seconds (float, SALBP-2). ``lower_bound``: proven bound on the
     objective. ``proven_optimal``: objective == a proven bound. ``station_time`` (m,): work per
     station in seconds; ``cycle_time`` its maximum. ``method``: which solver produced it.
+    ``nodes``: search states charged. ``clock_capped``: the wall-clock safety cap, not the
+    effort limit, stopped a search, so the same call on a less busy machine may give another
+    balance (see :mod:`.salbp`).
     """
 
     station: np.ndarray
@@ -57,6 +60,7 @@ class Balance(Result):
     method: str
     station_time: np.ndarray
     nodes: int = 0
+    clock_capped: bool = False
 
     dict_properties = ("stations", "cycle_time")
 

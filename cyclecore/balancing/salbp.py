@@ -11,16 +11,25 @@ solved as a sequence of SALBP-1 feasibility questions "does cycle time c fit in 
 bisecting between the cycle-time lower bound and the best balance found. With zoning (tasks that
 must share or must not share a station, fixed stations, tool limits) the constrained model of
 :mod:`.cpsat` is solved instead.
+
+Determinism: the exact searches stop on counts, never on the clock. ``time_limit`` is turned into
+an effort of ``STATES_PER_SECOND`` search states per second (about that many seconds on this
+project's 2-core reference machine), shared out between the searches as they run; ``node_limit``
+instead gives every exact search its own count. The same input then gives the same balance on a
+busy or an idle machine. The wall clock is only a safety cap at ten times the time limit (at
+least 2 s; :func:`.cpsat.wall_clock_cap`, shared with the constrained model); when it fires, the :class:`Balance` says so (``clock_capped``), since that answer may differ
+from run to run.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from cyclecore import limits
 from cyclecore.arguments import SEED, TIME_LIMIT, Integer, Number, arguments
 
 from . import bbr
@@ -30,31 +39,72 @@ from .precedence import check_precedence, check_task_times
 from .priority_rules import best_priority_balance, priority_cycle
 from .problem import Balance, IntegerLine, integer_line, station_times
 
-_NO_NODE_LIMIT = 2**62
 _BATCH = 2  # loads generated per expansion: small batches keep the cyclic search lively
 
+# Effort per second of time limit: BB&R charges about 2e4 to 5e4 states per second on this project's
+# 2-core reference machine under load (Scholl's WEE-MAG and WARNECKE graphs, measured
+# together); the lower figure keeps the effort near the time limit there. A count, not a clock,
+# keeps the answer repeatable.
+STATES_PER_SECOND = 20_000
 
-@dataclass(frozen=True)
+
+@dataclass
 class _Budget:
-    """What stops each exact search: the wall clock (``time_limit`` s, shared out between the
-    searches), or, reproducibly, ``node_limit`` states per search with the wall clock only a
-    safety cap (each search may then use all the time left)."""
+    """What stops the exact searches of one call (module docstring): ``states_left`` of the
+    effort counted from ``time_limit``, or, with ``node_limit``, that many states per exact
+    search; and the wall clock at :func:`.cpsat.wall_clock_cap` as a safety cap
+    (``clock_capped`` once it fired)."""
 
     time_limit: float
     node_limit: int | None
+    start: float = field(default_factory=time.perf_counter)
+    states_left: int = 0
+    clock_capped: bool = False
 
-    @property
-    def states(self) -> int:
-        return _NO_NODE_LIMIT if self.node_limit is None else int(self.node_limit)
+    def __post_init__(self):
+        self.total = max(1, int(STATES_PER_SECOND * self.time_limit))
+        self.states_left = self.total
 
-    def share(self, left: float, parts: int) -> float:
-        """Seconds one of ``parts`` searches may take out of ``left``."""
-        return left if self.node_limit is not None else left / parts
+    def clock_left(self) -> float:
+        """Seconds before the safety cap fires (as CP-SAT's: :func:`.cpsat.wall_clock_cap`)."""
+        from .cpsat import wall_clock_cap
+
+        return wall_clock_cap(self.time_limit) - (time.perf_counter() - self.start)
+
+    def exhausted(self, reserve: float = 0.0) -> bool:
+        """No effort left (beyond ``reserve``, a share of the whole) or the clock cap fired."""
+        if self.clock_capped:
+            return True
+        return self.node_limit is None and self.states_left <= reserve * self.total
+
+    def allowance(self, parts: int) -> int:
+        """States one of ``parts`` coming searches may use (``node_limit`` when given)."""
+        if self.node_limit is not None:
+            return int(self.node_limit)
+        return max(1, self.states_left // max(parts, 1))
+
+    def search(self, line, c: int, ub: int, incumbent: np.ndarray, *, lower_bound: int, stop_at: int,
+               states: int):
+        """One BB&R search within ``states`` and the clock cap; the states it used are spent."""
+        left = self.clock_left()
+        if left <= 0:
+            self.clock_capped = True
+            return ub, incumbent, bbr.TIME_LIMIT, 0
+        m, flow, status, used = bbr.search(line, c, ub, incumbent, lower_bound=lower_bound, stop_at=stop_at,
+                                           time_limit=left, node_limit=max(1, int(states)), batch=_BATCH)
+        self.states_left -= used
+        if status == bbr.TIME_LIMIT:
+            self.clock_capped = True
+        return m, flow, status, used
 
 
-# What both problems take besides the line: the search budget and, for reproducible results, a
-# state count per exact search.
-_SEARCH = dict(time_limit=TIME_LIMIT, seed=SEED, node_limit=Integer(at_least=1, optional=True))
+# What both problems take besides the line: the effort (s on the reference machine), the seed of
+# the CP-SAT model and, for a fixed effort per search, a state count per exact search.
+_SEARCH = dict(time_limit=TIME_LIMIT, seed=SEED,
+               node_limit=Integer(at_least=1, at_most=2**62, optional=True))
+_CYCLE_TIME = Number(at_least=1e-6, at_most=limits.CYCLE_S.high, unit="s",
+                     what=f"a cycle time in [1e-06, {limits.CYCLE_S.high:g}] s (microsecond resolution)")
+_STATIONS = Integer(at_least=1, at_most=limits.BALANCING_TASKS.high)
 
 
 def _check_cycle_time(times: np.ndarray, c: float) -> float:
@@ -74,26 +124,28 @@ def _reversed(times: np.ndarray, precedence, extra=()) -> IntegerLine:
 
 
 def _both_ways(fwd: IntegerLine, back: IntegerLine, c: int, ub: int, station: np.ndarray, lb: int,
-               stop_at: int, budget: _Budget, time_limit: float):
-    """BB&R on the line in both directions, half the time each.
+               stop_at: int, budget: _Budget, states: int):
+    """BB&R on the line in both directions, half the effort each.
 
     Many lines are far easier to balance from the last station backwards (the bidirectional idea
     of Scholl's SALOME). The direction whose first station has fewer candidate tasks (work ahead
-    of them within one cycle) branches less and goes first; the other gets the time left, with the
-    incumbent. ``station`` is the incumbent in user order (ignored while ``ub`` is not achieved,
-    e.g. m+1 in a feasibility probe). Returns (stations, station (user order), done, states).
+    of them within one cycle) branches less and goes first; the other gets the effort left of
+    ``states``, with the incumbent (with ``node_limit``, each gets ``node_limit``). ``station``
+    is the incumbent in user order (ignored while ``ub`` is not achieved, e.g. m+1 in a
+    feasibility probe). Returns (stations, station (user order), done, states).
     """
-    start = time.perf_counter()
     order = [(fwd, False), (back, True)]
     if int((back.head <= c).sum()) < int((fwd.head <= c).sum()):
         order.reverse()
     nodes = 0
     done = False
     for turn, (line, flipped) in enumerate(order):
-        left = budget.share(time_limit, 2) if turn == 0 else max(time_limit - (time.perf_counter() - start), 1e-3)
+        if budget.clock_capped:
+            break
+        share = states if budget.node_limit is not None else (states // 2 if turn == 0 else states - nodes)
         incumbent = (ub - 1 - station) if flipped else station
-        m, flow, status, more = bbr.search(line.search, c, ub, incumbent[line.graph.order], lower_bound=lb,
-                                           stop_at=stop_at, time_limit=left, node_limit=budget.states, batch=_BATCH)
+        m, flow, status, more = budget.search(line.search, c, ub, incumbent[line.graph.order], lower_bound=lb,
+                                              stop_at=stop_at, states=max(1, share))
         nodes += more
         if m < ub:
             ub, station = m, line.to_user(flow)
@@ -105,16 +157,18 @@ def _both_ways(fwd: IntegerLine, back: IntegerLine, c: int, ub: int, station: np
     return ub, station, done, nodes
 
 
-@arguments(cycle_time=Number(above=0, unit="s"), **_SEARCH)
+@arguments(cycle_time=_CYCLE_TIME, **_SEARCH)
 def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
            node_limit: int | None = None) -> Balance:
     """Fewest stations for a cycle time (SALBP-1).
 
-    ``task_times`` (n,) seconds >= 0; ``precedence`` (m, 2) pairs (i, j): i at j's station or
-    earlier; ``cycle_time`` seconds; ``time_limit`` seconds of search; ``zoning`` see
-    :func:`cyclecore.balancing.cpsat.check_zoning`; ``node_limit``: states per exact search (see
-    :mod:`.bbr`), for results that do not depend on the machine's speed or load (``time_limit``
-    then only caps the wall clock). Returns a :class:`Balance` with ``objective`` = stations.
+    ``task_times`` (n,) seconds in [0, 86400], at most 2,000 tasks; ``precedence`` (m, 2) pairs
+    (i, j): i at j's station or earlier; ``cycle_time`` seconds; ``time_limit``: the search's
+    effort, in seconds on the reference machine (module docstring; the wall clock is capped at
+    ten times it, at least 2 s); ``zoning`` see :func:`cyclecore.balancing.cpsat.check_zoning`;
+    ``node_limit``: states per exact search instead (see :mod:`.bbr`); ``seed``: CP-SAT's (with
+    zoning). Returns a :class:`Balance` with ``objective`` = stations; ``clock_capped`` says
+    whether the safety cap stopped a search.
     """
     times = check_task_times(task_times)
     c = _check_cycle_time(times, cycle_time)
@@ -131,24 +185,25 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
     method = "priority rules"
     nodes = 0
     proven = ub <= lb
+    budget = _Budget(tl, node_limit)
     if not proven:
         method = "branch, bound and remember"
         back = _reversed(times, precedence, [c])
-        ub, station, proven, nodes = _both_ways(line, back, ci, ub, station, lb, lb, _Budget(tl, node_limit), tl)
+        ub, station, proven, nodes = _both_ways(line, back, ci, ub, station, lb, lb, budget, budget.allowance(1))
         if proven:
             lb = ub
     return Balance(station, int(ub), int(ub if proven else lb), bool(proven), method,
-                   station_times(times, station), nodes)
+                   station_times(times, station), nodes, budget.clock_capped)
 
 
-@arguments(stations=Integer(at_least=1), **_SEARCH)
+@arguments(stations=_STATIONS, **_SEARCH)
 def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, zoning=None, seed: int = 0,
            node_limit: int | None = None) -> Balance:
     """Shortest cycle time for a number of stations (SALBP-2).
 
-    ``stations`` >= 1; other arguments as :func:`salbp1`. Returns a :class:`Balance` with
-    ``objective`` = cycle time in seconds (the largest station work) and ``lower_bound`` a proven
-    bound on it.
+    ``stations`` in [1, 2000]; other arguments as :func:`salbp1`. Returns a :class:`Balance`
+    with ``objective`` = cycle time in seconds (the largest station work) and ``lower_bound`` a
+    proven bound on it.
     """
     times = check_task_times(task_times)
     m, tl = stations, time_limit
@@ -156,20 +211,22 @@ def salbp2(task_times, precedence, stations: int, time_limit: float = 10.0, *, z
         from .cpsat import solve_zoned
 
         return solve_zoned(times, precedence, cycle_time=None, stations=m, time_limit=tl, zoning=zoning, seed=seed)
-    start = time.perf_counter()
     budget = _Budget(tl, node_limit)
     line = integer_line(times, precedence)
+    if int(line.t.sum()) == 0:  # no work to share: every balance has cycle time 0
+        station = np.zeros(times.shape[0], dtype=np.int64)
+        return Balance(station, 0.0, 0.0, True, "no work to share", station_times(times, station))
     lo = cycle_lower_bound(line.t, m, line.head, line.tail)
     # first answer: bisect the cycle time for the priority rules
     hi_c, flow = priority_cycle(line.t, line.graph.arcs, line.graph.after, m, lo)
-    bisection = _Bisection(line, times, precedence, m, budget, start, lo, hi_c, line.to_user(flow))
+    bisection = _Bisection(line, times, precedence, m, budget, lo, hi_c, line.to_user(flow))
     bisection.probe_halves()
     bisection.refute_below_best()
     st = station_times(times, bisection.station)
     objective = float(st.max())
     proven = bisection.proven_lo >= bisection.hi_c
     return Balance(bisection.station, objective, objective if proven else float(bisection.proven_lo / line.scale),
-                   bool(proven), bisection.method, st, bisection.nodes)
+                   bool(proven), bisection.method, st, bisection.nodes, budget.clock_capped)
 
 
 class _Bisection:
@@ -179,10 +236,9 @@ class _Bisection:
     bound ``proven_lo`` and the next cycle time still to ask about, ``search_lo``.
     """
 
-    def __init__(self, line: IntegerLine, times, precedence, m: int, budget: _Budget, start: float, lo: int,
+    def __init__(self, line: IntegerLine, times, precedence, m: int, budget: _Budget, lo: int,
                  hi_c: int, station: np.ndarray):
-        self.line, self.times, self.precedence, self.m, self.budget, self.start = (
-            line, times, precedence, m, budget, start)
+        self.line, self.times, self.precedence, self.m, self.budget = line, times, precedence, m, budget
         self.t_user = scaled_up(times, line.scale)
         self.back = None
         self.search_lo = self.proven_lo = lo
@@ -191,15 +247,12 @@ class _Bisection:
         self.method = "priority rules"
         self.none = np.zeros(line.t.shape[0], dtype=np.int64)
 
-    def _left(self) -> float:
-        return self.budget.time_limit - (time.perf_counter() - self.start)
-
-    def _exact(self, c: int, m_lb: int, time_limit: float):
-        """Exact probe at c: (fits, balance in user order or None, decided)."""
+    def _exact(self, c: int, m_lb: int, states: int):
+        """Exact probe at c within ``states``: (fits, balance in user order or None, decided)."""
         if self.back is None:
             self.back = _reversed(self.times, self.precedence)
         got, found, done, nodes = _both_ways(self.line, self.back, c, self.m + 1, self.none, m_lb, self.m,
-                                             self.budget, time_limit)
+                                             self.budget, states)
         self.nodes += nodes
         self.method = "branch, bound and remember"
         return got <= self.m, found, done
@@ -212,8 +265,7 @@ class _Bisection:
         """Bisect between the lower bound and the best balance."""
         line, t = self.line, self.line.t
         while self.search_lo < self.hi_c:
-            left = self._left()
-            if left <= 0:
+            if self.budget.exhausted():
                 break
             probes = max(1, math.ceil(math.log2(self.hi_c - self.search_lo + 1)))
             c = self.search_lo + (self.hi_c - self.search_lo) // 2
@@ -226,7 +278,7 @@ class _Bisection:
                 if ub <= self.m:
                     feasible, found = True, line.to_user(flow)
                 else:
-                    fits, found, done = self._exact(c, m_lb, self.budget.share(left, probes))
+                    fits, found, done = self._exact(c, m_lb, self.budget.allowance(probes))
                     if fits:
                         feasible = True
                     elif done:
@@ -240,19 +292,18 @@ class _Bisection:
                     self.proven_lo = max(self.proven_lo, c + 1)
 
     def refute_below_best(self) -> None:
-        """Time left after undecided probes: ask for any balance just below the best one, again
+        """Effort left after undecided probes: ask for any balance just below the best one, again
         and again, until one is refuted (then the best one is optimal) or one stays undecided."""
         line = self.line
         while self.proven_lo < self.hi_c:
-            left = self._left()
-            if left <= 0.05 * self.budget.time_limit:
+            if self.budget.exhausted(reserve=0.05):
                 break
             c = self.hi_c - 1
             m_lb = station_lower_bound(line.t, c, line.head, line.tail)
             if m_lb > self.m:
                 self.proven_lo = self.hi_c
                 break
-            fits, found, done = self._exact(c, m_lb, self.budget.share(left, 2))
+            fits, found, done = self._exact(c, m_lb, self.budget.allowance(2))
             if fits:
                 self._improve(found)
             elif done:

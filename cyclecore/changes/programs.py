@@ -379,9 +379,15 @@ class Resequence(StationChange):
         checked_name("robot", self.robot)
 
     def on_station(self, line: Line, station: Station) -> Station:
+        from cyclecore.changes.solved import remembered, station_value
+
         robot = station_robot(station, self.robot)
-        _, _, order, _ = _sequence_robot(line, station, robot, PROGRAM_TIME_LIMIT_S, PROGRAM_SEED)
-        return _with_order(station, robot, order)
+
+        def solve():
+            _, _, order, _ = _sequence_robot(line, station, robot, PROGRAM_TIME_LIMIT_S, PROGRAM_SEED)
+            return _with_order(station, robot, order)
+
+        return remembered((self, station_value(line, station)), solve)
 
     def price(self, line: Line) -> Price:
         return lever_price(line, "resequence", line.costs.resequence)
@@ -414,8 +420,10 @@ class AddRobots(StationChange):
             raise ValueError(f"robots: station {station.name!r} has {free} free robot slot(s) "
                              f"(robot_slots), so at most {free} more robot(s); got {self.robots}")
         total = len(station.robots) + self.robots
-        proposal, _, _, _ = _split(line, station, total, SPLIT_TIME_LIMIT_S, PROGRAM_SEED)
-        return proposal
+        from cyclecore.changes.solved import remembered, station_value
+
+        return remembered((self, station_value(line, station)),
+                          lambda: _split(line, station, total, SPLIT_TIME_LIMIT_S, PROGRAM_SEED)[0])
 
     def price(self, line: Line) -> Price:
         costs = line.costs

@@ -65,6 +65,7 @@ class Rebalance(Result):
     planned_stations: int  # stations with tasks in the proposal
     proven_optimal: bool  # the proposal is optimal for the planning estimate
     improved: bool  # the exact evaluation confirms a gain; otherwise the line is kept as it was
+    clock_capped: bool = False  # the wall-clock safety cap, not the effort limit, ended the search
 
     dict_omit = ("line",)  # the new line has its own file (``--output``)
 
@@ -78,7 +79,9 @@ class Rebalance(Result):
 
         head = (f"rebalance zone {self.zone} ({self.objective}): zone cycle "
                 f"{self.zone_cycle_before_s:.3f} s -> {self.zone_cycle_after_s:.3f} s, stations used "
-                f"{self.stations_used_before} -> {self.stations_used_after}, {len(self.moved)} task(s) moved")
+                f"{self.stations_used_before} -> {self.stations_used_after}, {len(self.moved)} task(s) moved"
+                + ("; the search was stopped by the wall-clock safety cap (a busy machine): another run "
+                   "may differ" if self.clock_capped else ""))
         table = Table()
         for header in ("station", "tasks before", "cycle before s", "tasks after", "cycle after s"):
             table.add_column(header, justify="left" if header == "station" else "right")
@@ -198,6 +201,7 @@ class _Proposal:
     planned_cycle_s: float
     planned_stations: int
     proven_optimal: bool
+    clock_capped: bool = False
 
 
 def _zone_tasks(line, zone) -> _ZoneTasks:
@@ -256,7 +260,8 @@ def _propose(zone, objective, tasks: _ZoneTasks, robots: _RobotSlots, target, ti
     """Solve the zone's assignment model in CP-SAT and read back the balance."""
     from ortools.sat.python import cp_model
 
-    from cyclecore.balancing.cpsat import cpsat_solver
+    from cyclecore.balancing.cpsat import clock_capped, cpsat_solver, no_answer_text
+    from cyclecore.results import NoAnswerWithinLimit
 
     stations, slots = tasks.stations, robots.slots
     w_i = scaled_up(np.asarray(tasks.work), _SCALE)
@@ -270,7 +275,8 @@ def _propose(zone, objective, tasks: _ZoneTasks, robots: _RobotSlots, target, ti
     if status == cp_model.INFEASIBLE:
         raise ValueError(f"cycle_time: no balance of zone {zone!r} meets {target} s with its reach, tools and precedence")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"CP-SAT found no balance of zone {zone!r} within time_limit = {time_limit} s")
+        raise NoAnswerWithinLimit(no_answer_text(f"no balance of zone {zone!r}", time_limit,
+                                                 clock_capped(solver, status)))
     n = len(tasks.tasks)
     slot_of = [next(k for k in range(len(slots)) if (j, k) in x and solver.Value(x[j, k])) for j in range(n)]
     where = [slots[k][0] for k in slot_of]
@@ -280,7 +286,8 @@ def _propose(zone, objective, tasks: _ZoneTasks, robots: _RobotSlots, target, ti
     # a zone without robots has no slots: its cycle is its stations' fixed work alone
     planned = max(float(f_i.max()), max((slot_work[k] + o_i[s] for k, (s, _) in enumerate(slots)), default=0.0))
     robot_of = [stations[slots[k][0]].robots[slots[k][1]].name for k in slot_of]
-    return _Proposal(where, robot_of, float(planned) / _SCALE, len(set(where)), status == cp_model.OPTIMAL)
+    return _Proposal(where, robot_of, float(planned) / _SCALE, len(set(where)), status == cp_model.OPTIMAL,
+                     clock_capped(solver, status))
 
 
 def _precedence_arcs(tasks) -> list[tuple[int, int]]:
@@ -355,7 +362,8 @@ def _measured(line, zone, objective, tasks: _ZoneTasks, before, proposal: _Propo
     moved = tuple((names[j], stations[home[j]].name, stations[where[j]].name)
                   for j in range(len(names)) if where[j] != home[j])
     return Rebalance(new_line, zone, objective, before, after, cycle_before, cycle_after, used_before, used_after,
-                     moved, proposal.planned_cycle_s, proposal.planned_stations, proposal.proven_optimal, improved)
+                     moved, proposal.planned_cycle_s, proposal.planned_stations, proposal.proven_optimal, improved,
+                     proposal.clock_capped)
 
 
 # BB&R states per feasibility probe of the hint: a budget counted in work, not wall-clock

@@ -48,9 +48,22 @@ class RebalanceZone(Change):
 
     def apply(self, line: Line) -> Line:
         from cyclecore.changes.rebalance import rebalance
+        from cyclecore.changes.solved import remembered, zone_value
 
-        zone_stations(line, self.zone)  # an unknown zone is a KeyError, like a station
-        return rebalance(line, self.zone, "min-cycle", time_limit=ZONE_TIME_LIMIT_S, seed=ZONE_SEED).line
+        names = zone_stations(line, self.zone)  # an unknown zone is a KeyError, like a station
+        solved = []
+
+        def solve():  # the zone's new stations, or None when the line stays as it is
+            solved.append(rebalance(line, self.zone, "min-cycle", time_limit=ZONE_TIME_LIMIT_S, seed=ZONE_SEED).line)
+            return None if solved[0] is line else tuple(solved[0].station(name) for name in names)
+
+        stations = remembered((self, zone_value(line, names)), solve)
+        if solved:
+            return solved[0]
+        if stations is None:
+            return line
+        new = {s.name: s for s in stations}  # as the rebalance builds its line: the zone's stations replaced
+        return line.evolve(stations=tuple(new.get(s.name, s) for s in line.stations))
 
     def price(self, line: Line) -> Price:
         return lever_price(line, "rebalance", line.costs.rebalance)

@@ -34,6 +34,7 @@ from yaml.resolver import Resolver
 
 from cyclecore import limits
 from cyclecore.model.errors import LineFileError, Problem, format_path
+from cyclecore.model.line import gc_paused
 
 try:  # libyaml's parser: several times faster than the pure-Python one, same events
     from yaml._yaml import CParser as _Parser
@@ -88,12 +89,15 @@ def decode_utf8(data: bytes, path: Path, field: str = "") -> str:
                                                   "expected UTF-8 text (save the file as UTF-8)")]) from None
 
 
-def parse_document(path: Path, text: str) -> object:
-    """The value of a YAML or JSON document (by ``path``'s suffix), every limit checked."""
+def parse_document(path: Path, text: str, syntax: str | None = None) -> object:
+    """The value of a YAML or JSON document (``syntax`` "json" or "yaml"; by default by ``path``'s
+    suffix), every limit checked; :class:`LineFileError` naming ``path`` otherwise."""
+    syntax = syntax or ("json" if path.suffix.lower() == ".json" else "yaml")
     try:
-        if path.suffix.lower() == ".json":
-            return _parse_json(text)
-        return _parse_yaml(text)
+        with gc_paused():
+            if syntax == "json":
+                return _parse_json(text)
+            return _parse_yaml(text)
     except _Refused as refused:
         raise LineFileError(path, [refused.problem]) from None
     except json.JSONDecodeError as error:
@@ -145,23 +149,44 @@ def _json_integer(text: str):
 
 def _parse_json(text: str) -> object:
     value = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_integer)
-    # one pass over the value: depth, repeated keys and long integers, with their paths
-    stack = [(value, (), 1)]
+    # one pass over the value for depth, repeated keys and long integers; the path of the first
+    # offender is found afterwards (building a path for every value would double the load time)
+    stack = [(value, 1)]
     while stack:
-        item, where, depth = stack.pop()
-        if depth > limits.MAX_NESTING:
-            raise _Refused(format_path(where), NESTING_TEXT)
-        if isinstance(item, _LongInteger):
-            raise _Refused(format_path(where), _long_integer_text(item))
+        item, depth = stack.pop()
         if isinstance(item, dict):
-            if isinstance(item, _DuplicateKeys):
-                key = item.repeated[0]
-                raise _Refused(format_path(where + (key,)), "key given twice in the same mapping; "
-                                                            "expected each key once")
-            stack.extend((v, where + (k,), depth + 1) for k, v in item.items())
+            if depth > limits.MAX_NESTING or isinstance(item, _DuplicateKeys):
+                break
+            stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
-            stack.extend((v, where + (i,), depth + 1) for i, v in enumerate(item))
-    return value
+            if depth > limits.MAX_NESTING:
+                break
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, _LongInteger):
+            break
+    else:
+        return value
+    where = format_path(_path_to(value, item))
+    if isinstance(item, _LongInteger):
+        raise _Refused(where, _long_integer_text(item))
+    if depth > limits.MAX_NESTING:
+        raise _Refused(where, NESTING_TEXT)
+    raise _Refused(format_path(_path_to(value, item) + (item.repeated[0],)),
+                   "key given twice in the same mapping; expected each key once")
+
+
+def _path_to(root, target) -> tuple:
+    """The keys and indices leading from ``root`` to the object ``target`` (by identity)."""
+    stack = [(root, ())]
+    while stack:
+        item, where = stack.pop()
+        if item is target:
+            return where
+        if isinstance(item, dict):
+            stack.extend((v, where + (k,)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, where + (i,)) for i, v in enumerate(item))
+    return ()
 
 
 def _long_integer_text(text: str) -> str:
@@ -173,7 +198,9 @@ def _long_integer_text(text: str) -> str:
 
 
 class _BoundedComposer(Composer):
-    """PyYAML's composer with the nesting depth and the number of alias uses bounded."""
+    """PyYAML's Python composer with the nesting depth and the number of alias uses bounded
+    (used without libyaml; libyaml's own composer stops at 1,000 levels and the node checks below
+    bound the rest)."""
 
     def __init__(self):
         super().__init__()
@@ -184,9 +211,7 @@ class _BoundedComposer(Composer):
         if self.check_event(AliasEvent):
             self._aliases += 1
             if self._aliases > limits.MAX_YAML_ALIASES:
-                mark = self.peek_event().start_mark
-                raise _Refused("", f"more than {limits.MAX_YAML_ALIASES:,} aliases (*name), the last at line "
-                                   f"{mark.line + 1}; expected at most {limits.MAX_YAML_ALIASES:,}")
+                raise _Refused("", _too_many_aliases())
             return super().compose_node(parent, index)
         self._depth += 1
         if self._depth > limits.MAX_NESTING:
@@ -198,12 +223,22 @@ class _BoundedComposer(Composer):
             self._depth -= 1
 
 
-class _BoundedLoader(_BoundedComposer, _Parser, SafeConstructor, Resolver):
-    def __init__(self, stream):
-        _Parser.__init__(self, stream)
-        _BoundedComposer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
+if _Parser.__module__ == "yaml._yaml":  # libyaml composes in C: several times faster
+
+    class _BoundedLoader(_Parser, SafeConstructor, Resolver):
+        def __init__(self, stream):
+            _Parser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML without libyaml
+
+    class _BoundedLoader(_BoundedComposer, _Parser, SafeConstructor, Resolver):
+        def __init__(self, stream):
+            _Parser.__init__(self, stream)
+            _BoundedComposer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
 
 
 def _parse_yaml(text: str) -> object:
@@ -218,6 +253,10 @@ def _parse_yaml(text: str) -> object:
         loader.dispose()
 
 
+def _too_many_aliases() -> str:
+    return f"more than {limits.MAX_YAML_ALIASES:,} aliases (*name); expected at most {limits.MAX_YAML_ALIASES:,}"
+
+
 def _children(node):
     if isinstance(node, SequenceNode):
         return node.value
@@ -227,10 +266,55 @@ def _children(node):
 
 
 def _check_yaml_nodes(root) -> None:
-    """Refuse what aliases make of the graph (cycles, blown-up size or depth), repeated keys and
-    long integers. Each distinct node is visited once, so the check is linear in the file."""
-    size: dict[int, int] = {}    # expanded node count below and including a node
-    height: dict[int, int] = {}  # expanded depth
+    """Refuse repeated keys, long integers, deep nesting and what aliases make of the graph (a
+    cycle, too many uses, a blown-up size or depth), each distinct node visited once: linear in
+    the file, whatever its aliases expand to."""
+    seen: set[int] = set()
+    aliases = 0
+    stack = [(root, (), 1)]
+    while stack:
+        node, where, depth = stack.pop()
+        if id(node) in seen:
+            aliases += 1
+            continue
+        seen.add(id(node))
+        if depth > limits.MAX_NESTING:
+            raise _Refused(format_path(where), f"nested too deep (line {node.start_mark.line + 1}); {NESTING_TEXT}")
+        if isinstance(node, ScalarNode):
+            if node.tag == _INT_TAG and len(node.value) > limits.MAX_INTEGER_DIGITS \
+                    and sum(ch.isdigit() for ch in node.value) > limits.MAX_INTEGER_DIGITS:
+                raise _Refused(format_path(where), _long_integer_text(
+                    "".join(ch for ch in node.value if ch.isdigit())))
+        elif isinstance(node, SequenceNode):
+            stack.extend((kid, where + (i,), depth + 1) for i, kid in enumerate(node.value))
+        elif isinstance(node, MappingNode):
+            first: dict[tuple, int] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    if key_node.tag == _MERGE_TAG:
+                        stack.append((value_node, where, depth + 1))
+                        continue
+                    label = (key_node.tag, key_node.value)
+                    if label in first:
+                        raise _Refused(format_path(where + (key_node.value,)),
+                                       f"key given twice in the same mapping (lines {first[label]} and "
+                                       f"{key_node.start_mark.line + 1}); expected each key once")
+                    first[label] = key_node.start_mark.line + 1
+                    stack.append((value_node, where + (key_node.value,), depth + 1))
+                else:
+                    stack.append((key_node, where, depth + 1))
+                    stack.append((value_node, where, depth + 1))
+    if aliases > limits.MAX_YAML_ALIASES:
+        raise _Refused("", _too_many_aliases())
+    if aliases:
+        _check_expansion(root, len(seen))
+
+
+def _check_expansion(root, distinct: int) -> None:
+    """The size and depth of the document once its aliases are expanded, from each distinct node's
+    own (memoized): an alias bomb of a few hundred bytes is measured in microseconds."""
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack = [(root, False)]
     while stack:
@@ -245,44 +329,13 @@ def _check_yaml_nodes(root) -> None:
         if key in size:
             continue
         if key in open_nodes:
-            mark = node.start_mark
-            raise _Refused("", f"an alias at line {mark.line + 1} refers to a node that contains it; "
-                               "expected a tree")
+            raise _Refused("", f"an alias at line {node.start_mark.line + 1} refers to a node that contains "
+                               "it; expected a tree")
         open_nodes.add(key)
         stack.append((node, True))
         stack.extend((kid, False) for kid in _children(node) if id(kid) not in size)
-    distinct = len(size)
     if size[id(root)] - distinct > limits.MAX_YAML_ALIAS_NODES:
         raise _Refused("", f"aliases expand the document to {size[id(root)]:,} values from {distinct:,}; "
                            f"expected aliases to add at most {limits.MAX_YAML_ALIAS_NODES:,}")
     if height[id(root)] > limits.MAX_NESTING:
         raise _Refused("", f"aliases nest the document {height[id(root)]} levels deep; {NESTING_TEXT}")
-    # keys and integers, each distinct node once, with the path where it is first met
-    seen: set[int] = set()
-    stack = [(root, ())]
-    while stack:
-        node, where = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            if node.tag == _INT_TAG and sum(ch.isdigit() for ch in node.value) > limits.MAX_INTEGER_DIGITS:
-                raise _Refused(format_path(where), _long_integer_text(
-                    "".join(ch for ch in node.value if ch.isdigit())))
-        elif isinstance(node, SequenceNode):
-            stack.extend((kid, where + (i,)) for i, kid in enumerate(node.value))
-        elif isinstance(node, MappingNode):
-            first: dict[tuple, int] = {}
-            for key_node, value_node in node.value:
-                if isinstance(key_node, ScalarNode):
-                    if key_node.tag == _MERGE_TAG:
-                        continue
-                    label = (key_node.tag, key_node.value)
-                    if label in first:
-                        raise _Refused(format_path(where + (key_node.value,)),
-                                       f"key given twice in the same mapping (lines {first[label]} and "
-                                       f"{key_node.start_mark.line + 1}); expected each key once")
-                    first[label] = key_node.start_mark.line + 1
-                    stack.append((value_node, where + (key_node.value,)))
-                else:
-                    stack.append((value_node, where))

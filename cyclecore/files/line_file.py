@@ -30,6 +30,7 @@ import yaml
 
 from cyclecore.arguments import PATH, Instance, arguments
 from cyclecore.files.output import check_writable, write_all_or_nothing  # noqa: F401 (their home until now)
+from cyclecore.files.programs.linking import tasks_from_programs
 from cyclecore.model.errors import LineFileError, Problem, format_path
 from cyclecore.model.line import Line
 
@@ -49,6 +50,7 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
     raw = read_document(path)
     problems: list[Problem] = []
     _inline_spot_lists(raw, path.parent, problems)
+    tasks_from_programs(raw, path.parent, problems)  # robots with program: {file: R1.src} (issue 13)
     if problems:
         raise LineFileError(path, problems)
     return line_from_dict(raw, source=str(path), check_reach=check_reach)

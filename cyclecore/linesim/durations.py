@@ -56,7 +56,7 @@ def distribution_parameters(kind: int, means: np.ndarray, cycle_s: np.ndarray, w
     return params
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def sample(states, station, purpose, kind, a, b, mean):
     """One duration (s) from stream (station, purpose). For GEOMETRIC this is a repair of whole
     cycles; the geometric *failure* is drawn with :func:`fails_this_cycle` instead."""
@@ -81,13 +81,13 @@ def sample(states, station, purpose, kind, a, b, mean):
     return cycles * b
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def fails_this_cycle(states, station, purpose, p):
     """Geometric model: does the station fail at the start of this cycle (probability p)?"""
     return uniform(states, station, purpose) < p
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def work_content(states, station, purpose, model, cycle):
     """Processing time of one part at the automatic rate (s)."""
     if model == DETERMINISTIC:

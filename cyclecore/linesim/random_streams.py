@@ -54,27 +54,31 @@ def station_streams(seed: int, replication: int, stations: int, keys=None) -> np
     return states
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _rotl(x, k):
     return (x << _U64(k)) | (x >> _U64(64 - k))
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def next_u64(states, station, purpose):
-    """Advance stream (station, purpose) and return its next 64-bit output (xoshiro256**)."""
-    s = states[station, purpose]
-    result = _rotl(s[1] * _U64(5), 7) * _U64(9)
-    t = s[1] << _U64(17)
-    s[2] ^= s[0]
-    s[3] ^= s[1]
-    s[1] ^= s[2]
-    s[0] ^= s[3]
-    s[2] ^= t
-    s[3] = _rotl(s[3], 45)
+    """Advance stream (station, purpose) and return its next 64-bit output (xoshiro256**).
+
+    Inlined into the kernels, on the four state words in place (no view of the state row: a
+    view and a call cost several times the generator itself)."""
+    s0 = states[station, purpose, 0]
+    s1 = states[station, purpose, 1]
+    s2 = states[station, purpose, 2] ^ s0
+    s3 = states[station, purpose, 3] ^ s1
+    result = _rotl(s1 * _U64(5), 7) * _U64(9)
+    t = s1 << _U64(17)
+    states[station, purpose, 0] = s0 ^ s3
+    states[station, purpose, 1] = s1 ^ s2
+    states[station, purpose, 2] = s2 ^ t
+    states[station, purpose, 3] = _rotl(s3, 45)
     return result
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def uniform(states, station, purpose):
     """Uniform on [0, 1) with 53 random bits."""
     return float(next_u64(states, station, purpose) >> _U64(11)) * (1.0 / 9007199254740992.0)

@@ -20,6 +20,14 @@ attributes time up to the earliest moment at which every station's status is set
 bounded: if a queue fills (a station has an active period longer than ``QUEUE`` periods of
 another), its oldest period is dropped and counted (``SerialLineResult.bottleneck_approximations``).
 Equal period lengths keep the current bottleneck; a re-election picks the lowest station index.
+Period starts and ends are ordered by (time, station index); a period covers the instants of
+[start, end).
+
+The sweep is lazy: the momentary bottleneck changes only when a period *longer* than the current
+one starts (a challenger) or when the current one ends (a re-election among the periods covering
+that instant). So the sweep jumps from one such event to the next; periods that start and end
+under a longer one are passed over once (each station remembers how far its queue is known to
+hold no challenger), instead of every period start and end costing a scan of all stations.
 
 Buffer levels (parts on the places between two stations, not counting parts inside machines)
 are accumulated as a time-weighted histogram.
@@ -34,8 +42,9 @@ so nearly everything lives in one row per station:
   the open active period's start (NaN = none), known-until time, momentary-bottleneck seconds,
   total and count of active periods ending in the window, the queue of closed periods (head,
   length, then QUEUE (start, end) pairs), the period covering the sweep position (end, length),
-  the station's next change in the sweep, dropped periods; then the buffer *after* the station:
-  its level, the time of its last change, and the time spent at each level 0..B_max.
+  how many queued periods are known to be no challenger and for which length, dropped periods;
+  then the buffer *after* the station: its level, the time of its last change, and the time spent
+  at each level 0..B_max.
 """
 
 from __future__ import annotations
@@ -57,8 +66,8 @@ SWEEP_EVERY = 64  # parts or event times between bottleneck sweeps: amortises th
 T0, T1, SWEEP, BEST, BEST_LENGTH = range(5)
 # station columns (0..4 are the states)
 (OPERATOR_S, OPEN_START, KNOWN, BOTTLENECK_S, PERIOD_TOTAL, PERIOD_COUNT, Q_HEAD, Q_LEN, COVER_END,
- COVER_LENGTH, NEXT_CHANGE, DROPPED, LEVEL, MARK) = range(5, 19)
-QUEUE_AT = 19
+ COVER_LENGTH, SCANNED, SCANNED_FOR, DROPPED, LEVEL, MARK) = range(5, 20)
+QUEUE_AT = 20
 LEVELS = QUEUE_AT + 2 * QUEUE
 
 Timeline = namedtuple("Timeline", "clock station")
@@ -71,7 +80,7 @@ def new_timeline(stations: int, buffer_places: np.ndarray, t0: float, t1: float)
     station[:, OPEN_START] = np.nan
     station[:, COVER_END] = np.nan
     station[:, COVER_LENGTH] = -1.0
-    station[:, NEXT_CHANGE] = np.inf
+    station[:, SCANNED_FOR] = np.inf
     return Timeline(clock=np.array([t0, t1, 0.0, -1.0, -1.0]), station=station)
 
 
@@ -117,15 +126,13 @@ def mark_waiting(station, i, t, t0, t1):
         station[i, PERIOD_COUNT] += 1.0
     length = int(station[i, Q_LEN])
     if length == QUEUE:  # the sweep is held up by one very long period: forget the oldest queued one
-        station[i, Q_HEAD] = (station[i, Q_HEAD] + 1) % QUEUE
+        _pop(station, i, 1)
         station[i, DROPPED] += 1.0
         length -= 1
-    slot = QUEUE_AT + 2 * ((int(station[i, Q_HEAD]) + length) % QUEUE)
+    slot = QUEUE_AT + 2 * ((int(station[i, Q_HEAD]) + length) & (QUEUE - 1))
     station[i, slot] = start
     station[i, slot + 1] = t
     station[i, Q_LEN] = length + 1
-    if length == 0 and np.isnan(station[i, COVER_END]):
-        station[i, NEXT_CHANGE] = start
 
 
 @njit(cache=True)
@@ -142,55 +149,110 @@ def settled_until(station, t1):
 
 
 @njit(cache=True)
+def _pop(station, i, count):
+    """Forget the ``count`` oldest queued periods of station i."""
+    station[i, Q_HEAD] = (int(station[i, Q_HEAD]) + count) & (QUEUE - 1)
+    station[i, Q_LEN] -= count
+    station[i, SCANNED] = max(station[i, SCANNED] - count, 0.0)
+
+
+@njit(cache=True)
+def _challenger(station, i, longer_than, horizon):
+    """Offset in station i's queue of its first period longer than ``longer_than`` starting before
+    ``horizon``, or -1. Periods already found shorter (for this length or a longer one) are skipped."""
+    if longer_than < station[i, SCANNED_FOR]:
+        station[i, SCANNED] = 0.0
+    station[i, SCANNED_FOR] = longer_than
+    head = int(station[i, Q_HEAD])
+    length = int(station[i, Q_LEN])
+    k = int(station[i, SCANNED])
+    while k < length:
+        slot = QUEUE_AT + 2 * ((head + k) & (QUEUE - 1))
+        if station[i, slot] >= horizon:
+            break
+        if station[i, slot + 1] - station[i, slot] > longer_than:
+            station[i, SCANNED] = k
+            return k
+        k += 1
+    station[i, SCANNED] = k
+    return -1
+
+
+@njit(cache=True)
 def advance_bottleneck(clock, station, horizon):
     """Attribute [sweep, horizon) to the momentary bottleneck (longest covering active period).
 
-    Queued periods become *covering* when the sweep reaches their start; the bottleneck changes
-    only when a longer period starts or the bottleneck's own period ends (then it is re-elected).
+    Events are taken in (time, station) order, and only two kinds can change the bottleneck: the
+    start of a period longer than the bottleneck's (a challenger, which takes over) and the end of
+    the bottleneck's own period (a re-election: the longest period covering that instant, the
+    lowest station index among equals). Everything at or after ``horizon`` waits for a later sweep.
     """
     n = station.shape[0]
     t = clock[SWEEP]
+    t0 = clock[T0]
+    t1 = clock[T1]
     best = int(clock[BEST])
     best_length = clock[BEST_LENGTH]
     while True:
-        j = -1
-        following = horizon
+        # the earliest challenger, in (time, station) order
+        who = -1
+        when = horizon
+        offset = -1
         for i in range(n):
-            if station[i, NEXT_CHANGE] < following:
-                following = station[i, NEXT_CHANGE]
-                j = i
-        if following > t:
+            k = _challenger(station, i, best_length, horizon)
+            if k >= 0:
+                start = station[i, QUEUE_AT + 2 * ((int(station[i, Q_HEAD]) + k) & (QUEUE - 1))]
+                if start < when:
+                    who, when, offset = i, start, k
+        ends = station[best, COVER_END] if best >= 0 else np.inf
+        if best >= 0 and ends < horizon and (who < 0 or ends < when or (ends == when and best < who)):
+            # the bottleneck's period ends at (ends, best): re-elect among the periods covering it
+            station[best, BOTTLENECK_S] += overlap(t, ends, t0, t1)
+            t = ends
+            station[best, COVER_END] = np.nan
+            station[best, COVER_LENGTH] = -1.0
+            ended = best
+            best = -1
+            best_length = -1.0
+            for i in range(n):
+                if i == ended:
+                    continue
+                head = int(station[i, Q_HEAD])
+                started = 0
+                while started < station[i, Q_LEN]:  # periods started before (ends, ended)
+                    slot = QUEUE_AT + 2 * ((head + started) & (QUEUE - 1))
+                    start = station[i, slot]
+                    if start > ends or (start == ends and i > ended):
+                        break
+                    station[i, COVER_END] = station[i, slot + 1]
+                    station[i, COVER_LENGTH] = station[i, slot + 1] - start
+                    started += 1
+                if started > 0:
+                    _pop(station, i, started)
+                finish = station[i, COVER_END]
+                if not np.isnan(finish) and not (finish > ends or (finish == ends and i > ended)):
+                    station[i, COVER_END] = np.nan  # ended before this instant
+                    station[i, COVER_LENGTH] = -1.0
+                if station[i, COVER_LENGTH] > best_length:
+                    best_length = station[i, COVER_LENGTH]
+                    best = i
+        elif who >= 0:
+            # a longer period starts: it takes over; the challenger's station drops what came before
             if best >= 0:
-                station[best, BOTTLENECK_S] += overlap(t, following, clock[T0], clock[T1])
-            t = following
-        if j < 0:
-            break
-        if not np.isnan(station[j, COVER_END]):
-            # the covering period of j ends
-            station[j, COVER_END] = np.nan
-            station[j, COVER_LENGTH] = -1.0
-            if station[j, Q_LEN] > 0:
-                station[j, NEXT_CHANGE] = station[j, QUEUE_AT + 2 * int(station[j, Q_HEAD])]
-            else:
-                station[j, NEXT_CHANGE] = np.inf
-            if best == j:
-                best = -1
-                best_length = -1.0
-                for i in range(n):
-                    if station[i, COVER_LENGTH] > best_length:
-                        best_length = station[i, COVER_LENGTH]
-                        best = i
+                station[best, BOTTLENECK_S] += overlap(t, when, t0, t1)
+            t = when
+            slot = QUEUE_AT + 2 * ((int(station[who, Q_HEAD]) + offset) & (QUEUE - 1))
+            station[who, COVER_END] = station[who, slot + 1]
+            station[who, COVER_LENGTH] = station[who, slot + 1] - station[who, slot]
+            _pop(station, who, offset + 1)
+            best = who
+            best_length = station[who, COVER_LENGTH]
         else:
-            # the next queued period of j starts covering
-            slot = QUEUE_AT + 2 * int(station[j, Q_HEAD])
-            station[j, COVER_END] = station[j, slot + 1]
-            station[j, COVER_LENGTH] = station[j, slot + 1] - station[j, slot]
-            station[j, NEXT_CHANGE] = station[j, slot + 1]
-            station[j, Q_HEAD] = (station[j, Q_HEAD] + 1) % QUEUE
-            station[j, Q_LEN] -= 1
-            if station[j, COVER_LENGTH] > best_length:
-                best_length = station[j, COVER_LENGTH]
-                best = j
+            break
+    if horizon > t:
+        if best >= 0:
+            station[best, BOTTLENECK_S] += overlap(t, horizon, t0, t1)
+        t = horizon
     clock[SWEEP] = max(t, clock[SWEEP])
     clock[BEST] = best
     clock[BEST_LENGTH] = best_length

@@ -102,11 +102,20 @@ def _outside_limits(q: np.ndarray, model) -> str:
     return ", ".join(f"A{a + 1}" for a in bad)
 
 
+def _outside_limits_deg(q_deg, model) -> str:
+    """As :func:`_outside_limits` for six values in degrees, without arrays: called per task."""
+    bad = [f"A{a + 1}" for a, (q, lo, hi) in enumerate(zip(q_deg, model.joint_min_deg, model.joint_max_deg))
+           if q < lo - 1e-7 or q > hi + 1e-7]
+    return ", ".join(bad)
+
+
 def _check_task_references(line: Line) -> list[Problem]:
     problems = []
     station_of = {t.name: i for i, s in enumerate(line.stations) for t in s.tasks}
+    models = line.models  # once: the property merges two dicts
     for i, station in enumerate(line.stations):
         robots = {r.name for r in station.robots}
+        robot_of = {r.name: r for r in station.robots}
         for k, task in enumerate(station.tasks):
             where = f"stations[{i}].tasks[{k}]"
             if not station.robots:
@@ -123,11 +132,11 @@ def _check_task_references(line: Line) -> list[Problem]:
                 if allowed not in robots:
                     problems.append(Problem(f"{where}.robots[{m}]",
                                             f"unknown robot; expected one of {', '.join(sorted(robots))}", allowed))
-            if task.joints_deg is not None and task.robot in robots | {None} and robots:
-                robot = station.robot(task.robot) if task.robot else station.robots[0]
-                model = line.models.get(robot.model)
+            if task.joints_deg is not None and (task.robot is None or task.robot in robots):
+                robot = robot_of[task.robot] if task.robot else station.robots[0]
+                model = models.get(robot.model)
                 if model is not None:
-                    outside = _outside_limits(np.radians(task.joints_deg), model)
+                    outside = _outside_limits_deg(task.joints_deg, model)
                     if outside:
                         problems.append(Problem(f"{where}.joints_deg",
                                                 f"axis {outside} outside the joint limits of {robot.model}",
@@ -157,6 +166,7 @@ def _check_options(line: Line) -> list[Problem]:
     problems = []
     twice = _duplicates(o.name for o in line.options)
     tasks = [t.name for s in line.stations for t in s.tasks]
+    station_of = {t.name: i for i, s in enumerate(line.stations) for t in s.tasks}
     known = set(tasks)
     for i, option in enumerate(line.options):
         if option.name in twice:
@@ -172,7 +182,7 @@ def _check_options(line: Line) -> list[Problem]:
                                                "expected one edit per task in an option", edit.task))
             else:
                 first[edit.task] = k
-        for s, k in stations_emptied(line, option):
+        for s, k in stations_emptied(line, option, station_of):
             station = line.stations[s]
             problems.append(Problem(f"options[{i}].tasks[{k}].remove",
                                     f"removes the last task of station {station.name} ({_some([t.name for t in station.tasks])}), "
@@ -180,15 +190,23 @@ def _check_options(line: Line) -> list[Problem]:
     return problems
 
 
-def stations_emptied(line: Line, option: DeclaredOption) -> list[tuple[int, int]]:
+def stations_emptied(line: Line, option: DeclaredOption,
+                     station_of: dict[str, int] | None = None) -> list[tuple[int, int]]:
     """Stations that ``option``'s removals leave with no task and no fixed work, as (station
-    index, index of the option's last edit removing one of its tasks)."""
-    removing = {edit.task: k for k, edit in enumerate(option.tasks) if edit.remove}
-    emptied = []
-    for s, station in enumerate(line.stations):
-        if station.tasks and station.fixed_time_s == 0 and all(t.name in removing for t in station.tasks):
-            emptied.append((s, max(removing[t.name] for t in station.tasks)))
-    return emptied
+    index, index of the option's last edit removing one of its tasks). ``station_of`` (task name
+    → station index) may be given when many options are checked: the work is then linear in the
+    option's edits, not in the line."""
+    if station_of is None:
+        station_of = {t.name: i for i, s in enumerate(line.stations) for t in s.tasks}
+    removed: dict[int, set[str]] = {}
+    last: dict[int, int] = {}
+    for k, edit in enumerate(option.tasks):
+        s = station_of.get(edit.task)
+        if edit.remove and s is not None:
+            removed.setdefault(s, set()).add(edit.task)
+            last[s] = k
+    return [(s, last[s]) for s in sorted(removed)
+            if line.stations[s].fixed_time_s == 0 and len(removed[s]) == len(line.stations[s].tasks)]
 
 
 def precedence_cycle(names: list[str], predecessors: dict[str, list[str]]) -> list[str]:
@@ -230,13 +248,14 @@ def _check_precedence(line: Line) -> list[Problem]:
                                 "precedence cycle: " + " → ".join(reversed(cycle)) + "; expected an acyclic order"))
         return problems
     for i, station in enumerate(line.stations):
+        positions: dict[str, int] = {}  # task name → index in the station, built for the first message
         for robot in station.robots:
             program = station.tasks_of(robot.name)
             position = {t.name: p for p, t in enumerate(program)}
             for task in program:
                 for m, before in enumerate(task.after):
                     if before in position and position[before] > position[task.name]:
-                        k = _index_of(station, task)  # only for the message: finding it is linear
+                        k = _index_of(station, task, positions)  # only for a message
                         problems.append(Problem(f"stations[{i}].tasks[{k}].after[{m}]",
                                                 f"robot {robot.name}'s program does {task.name!r} before its "
                                                 f"predecessor {before!r}; expected program order to respect precedence",
@@ -249,18 +268,22 @@ def _check_reach(line: Line) -> list[Problem]:
 
     problems = []
     for i, station in enumerate(line.stations):
+        positions: dict[str, int] = {}
         for robot in station.robots:
             program = robot_program(line, station, robot)
             for task, ok in zip(program.tasks, program.reachable):
                 if not ok:
-                    k = _index_of(station, task)
+                    k = _index_of(station, task, positions)
                     problems.append(Problem(f"stations[{i}].tasks[{k}].pose",
                                             f"not reachable by robot {robot.name} ({robot.model}) within its joint "
                                             "limits; expected a target inside the work envelope", task.pose.xyz_m))
     return problems
 
 
-def _index_of(station, task) -> int:
-    """The position of ``task`` in its station: by identity first (cheap), else by value."""
-    same = next((k for k, t in enumerate(station.tasks) if t is task), None)
-    return station.tasks.index(task) if same is None else same
+def _index_of(station, task, positions: dict[str, int]) -> int:
+    """The position of ``task`` in its station, for a message: by name (unique once the name check
+    passed, which these checks wait for) from ``positions``, filled once per station so that many
+    messages stay linear."""
+    if not positions:
+        positions.update((t.name, k) for k, t in enumerate(station.tasks))
+    return positions[task.name]

@@ -72,7 +72,11 @@ def format_path(parts) -> str:
 def problems_from_validation(error) -> list[Problem]:
     """Field-path problems from a pydantic ``ValidationError`` (one per error)."""
     problems = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    failed_inside = {tuple(item["loc"][:-1]) for item in items if item["loc"]}
+    for item in items:
+        if item["type"] in ("too_short", "too_long") and tuple(item["loc"]) in failed_inside:
+            continue  # pydantic counts only the valid items: the item's own problem says it all
         location = [part for part in item["loc"] if not _is_union_tag(part)]
         message = item["msg"]
         if message.startswith("Value error, "):
@@ -112,6 +116,7 @@ _EXPECTED = {
     "string_type": "expected text",
     "string_too_short": "expected non-empty text",
     "string_too_long": "expected at most {max_length} characters",
+    "string_pattern_mismatch": "expected text without control characters (tab, line break, NUL)",
     "list_type": "expected a list",
     "tuple_type": "expected a list",
     "too_short": "expected at least {min_length} item(s)",

@@ -13,6 +13,8 @@ Units: SI inside. Fields that take other units say so in their name (``mtbf_h``,
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import Annotated, Literal
 
 import numpy as np
@@ -27,7 +29,8 @@ from cyclecore.model.robot_models import RobotModel, bundled_robot_models
 # every number has its range from cyclecore.limits (finite: NaN and inf never enter a Line)
 Duration = Within(limits.DURATION_S)
 Money = Within(limits.MONEY)
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+# a name is shown in tables, reports and messages: no control characters (NUL, line breaks)
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 Vector3 = Annotated[tuple[Within(limits.POSITION_M), ...], Field(min_length=3, max_length=3)]
 Angles3 = Annotated[tuple[Within(limits.ORIENTATION_RAD, limits.DEG_PER_RAD, "°"), ...],
                     Field(min_length=3, max_length=3)]
@@ -35,6 +38,21 @@ Joint6 = Annotated[tuple[Within(limits.JOINT_RANGE_RAD, limits.DEG_PER_RAD, "°"
                    Field(min_length=6, max_length=6)]
 
 SECONDS_PER_HOUR = 3600.0
+
+
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a large acyclic value is built (a line of 20,000 tasks
+    is a million objects): the collector's full passes over them made loading grow faster than
+    the file. Restored on the way out, whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
 Weeks = Within(limits.LEAD_TIME_WEEKS)
 Hours = Within(limits.DOWNTIME_H)
 EngineerHours = Within(limits.ENGINEERING_H)
@@ -397,11 +415,12 @@ class Line(_Value):
         from cyclecore.model.checks import check_line
         from cyclecore.model.errors import LineFileError, problems_from_validation
 
-        try:
-            line = cls.model_validate(data)
-        except ValidationError as error:
-            raise LineFileError(source, problems_from_validation(error)) from None
-        problems = check_line(line, check_reach=check_reach)
+        with gc_paused():
+            try:
+                line = cls.model_validate(data)
+            except ValidationError as error:
+                raise LineFileError(source, problems_from_validation(error)) from None
+            problems = check_line(line, check_reach=check_reach)
         if problems:
             raise LineFileError(source, problems)
         return line

@@ -18,28 +18,25 @@ from cyclecore.limits import Count, Limit
 
 
 def _float_checker(limit: Limit, allow_inf: bool):
-    def check(value: float) -> float:
-        if allow_inf and value == math.inf:
-            return value
-        if not limit.holds(value):
-            extra = " or .inf" if allow_inf else ""
-            raise ValueError(f"expected a number {limit.text()}{extra}")
-        return value
+    expected = f"expected a number {limit.text()}" + (" or .inf" if allow_inf else "")
+    low, high, low_open = limit.low, limit.high, limit.low_open
+
+    def check(number: float) -> float:
+        # one Python call per value after pydantic's own parsing (a 10,000-task line has 100,000)
+        if (low < number if low_open else low <= number) and number <= high:  # False for NaN
+            return number
+        if allow_inf and number == math.inf:
+            return number
+        raise ValueError(expected)
 
     return check
 
 
-def _no_huge_integer(value):
-    # pydantic turns an int too large for a float into an error of its own; say the range instead
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300:
-        return math.inf
-    return value
-
-
 def Within(limit: Limit, factor: float = 1.0, unit: str | None = None, *, allow_inf: bool = False):
-    """A float field in ``limit`` (given in SI), expressed in the field's unit (``factor`` per SI unit)."""
+    """A float field in ``limit`` (given in SI), expressed in the field's unit (``factor`` per SI unit).
+    (An integer too large for a float is refused by pydantic as "expected a number".)"""
     shown = limit if factor == 1.0 and unit is None else limit.scaled(factor, unit if unit is not None else limit.unit)
-    return Annotated[float, BeforeValidator(_no_huge_integer), AfterValidator(_float_checker(shown, allow_inf))]
+    return Annotated[float, AfterValidator(_float_checker(shown, allow_inf))]
 
 
 def Whole(count: Count):

@@ -80,14 +80,34 @@ class LineSearch:
 
 
 # --------------------------------------------------------------------------- work items
+# Each item also returns the answers its searches solved (re-sequences, splits, rebalances; see
+# cyclecore.changes.solved), so this process learns them whichever executor ran the item: the
+# plan's verification and its ramp then apply the same changes as look-ups, not re-solves.
 def _station_item(item):
+    from cyclecore.changes.solved import recording
+
     line, name, levers = item
-    return station_options(line, name, levers)
+    with recording() as solved:
+        return station_options(line, name, levers), solved
 
 
 def _rebalance_item(item):
+    from cyclecore.changes.solved import recording
+
     context, zone = item
-    return _rebalanced(context, (zone,))
+    with recording() as solved:
+        return _rebalanced(context, (zone,)), solved
+
+
+def _learned(results):
+    """The items' own results; what they solved is remembered here."""
+    from cyclecore.changes.solved import learn
+
+    out = []
+    for result, solved in results:
+        learn(solved)
+        out.append(result)
+    return out
 
 
 def _simulate_item(item):
@@ -121,7 +141,7 @@ class _Work:
                 if keys[name] not in self.station_cache and keys[name] not in todo:
                     todo[keys[name]] = (line, name, self.levers)
         if todo:
-            results = self.executor.map(_station_item, list(todo.values()))
+            results = _learned(self.executor.map(_station_item, list(todo.values())))
             self.station_cache.update(zip(todo, results))
             self.station_evaluations += len(todo)
             if self.progress:
@@ -364,7 +384,7 @@ def _zones_of(work: _Work, base: Context, levers: Levers):
         order.setdefault(station.zone, []).append(i)
     names = [s.name for s in line.stations]
     candidates = [zone for zone in _zones(line, levers)]
-    rebalanced = dict(zip(candidates, work.executor.map(_rebalance_item, [(base, z) for z in candidates])))
+    rebalanced = dict(zip(candidates, _learned(work.executor.map(_rebalance_item, [(base, z) for z in candidates]))))
     if work.progress and candidates:
         work.progress("zones rebalanced", len(candidates))
     requests = [(line, names)] + [(context.line, [names[i] for i in order[zone]])

@@ -340,16 +340,14 @@ def curve_csv(plan: Plan) -> str:
 
 def load_plan_file(path) -> dict:
     """A plan file's content; ValueError naming the file when it is not a cyclecore plan."""
-    import json
     from pathlib import Path
 
+    from cyclecore.files.documents import parse_document, read_bounded_text  # size, depth, keys: bounded
+
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: plan file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise ValueError(f"{path}: not a readable plan file ({type(error).__name__}: {error})") from None
+    if not path.exists():
+        raise ValueError(f"{path}: plan file not found")
+    data = parse_document(path, read_bounded_text(path, "a plan file written by `cyclecore optimize -o`"), "json")
     if not isinstance(data, dict) or "designs" not in data or "kind" not in data:
         raise ValueError(f"{path}: expected a plan written by `cyclecore optimize -o` (with 'kind' and 'designs')")
     return data

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cyclecore import limits
 from cyclecore.arguments import Array, refuse
 from cyclecore.sequencing.precedence import precedence_closure
 
@@ -52,16 +53,24 @@ class Tour:
         return self.n_nodes != self.n_tasks + 1
 
 
-# Square, at least the home node; an entry is a move time, inf where the move is forbidden.
-TIME_MATRIX = Array(shape=("n", "n"), nonempty=True, at_least=0, finite=False,
-                    what="a move time >= 0 s, or inf for a forbidden arc")
+# Square, at least the home node; an entry is a move time, inf where the move is forbidden. A
+# finite move is at most a day (limits.DURATION_S): sums of a route stay finite and exact.
+TIME_MATRIX = Array(shape=("n", "n"), nonempty=True, at_least=limits.DURATION_S.low, at_most=limits.DURATION_S.high,
+                    or_inf=True, what=f"a move time {limits.DURATION_S.text()}, or inf for a forbidden arc")
 PAIR = "a pair (i, j) of integer task numbers"
 
 
 def check_time_matrix(time_matrix, name: str = "time_matrix") -> np.ndarray:
-    """A square float64 matrix of move times in s: >= 0, or +inf for a forbidden arc. A copy: the
-    solvers own it."""
-    return np.array(TIME_MATRIX.check(time_matrix, name))
+    """A square float64 matrix of move times in s: in [0, 86400], or +inf for a forbidden arc, at
+    most ``limits.ROUTE_NODES`` nodes. A copy: the solvers own it."""
+    if isinstance(time_matrix, np.ndarray) and time_matrix.ndim == 2 and time_matrix.shape[0] > limits.ROUTE_NODES.high:
+        raise ValueError(f"{name}: got {time_matrix.shape[0]:,} nodes, expected {limits.ROUTE_NODES.text()} "
+                         f"({limits.ROUTE_NODES.reason})")  # before any copy of a huge matrix
+    times = np.array(TIME_MATRIX.check(time_matrix, name))
+    if times.shape[0] > limits.ROUTE_NODES.high:
+        raise ValueError(f"{name}: got {times.shape[0]:,} nodes, expected {limits.ROUTE_NODES.text()} "
+                         f"({limits.ROUTE_NODES.reason})")
+    return times
 
 
 def _is_integer(value) -> bool:

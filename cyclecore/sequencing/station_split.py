@@ -32,6 +32,7 @@ from cyclecore.sequencing.exact import MAX_EXACT_TASKS
 from cyclecore.sequencing.inputs import check_precedence, check_time_matrix
 from cyclecore.sequencing.precedence import precedence_closure
 from cyclecore.sequencing.routing import CLOCK_CAP, search_parameters, solve_from_routes
+from cyclecore import limits
 from cyclecore.arguments import SEED, TIME_LIMIT, Array, Integer, arguments, refuse
 from cyclecore.results import Result
 from cyclecore.sequencing.sequencer import best_route
@@ -108,7 +109,8 @@ def check_split_station(robot_matrices, process_time_s, precedence) -> SplitStat
                 "every robot needs the same home + n tasks"
             )
     n = size - 1
-    process = Array(shape=(n,), at_least=0, unit="s").check(process_time_s, "process_time_s")
+    process = Array(shape=(n,), at_least=limits.DURATION_S.low, at_most=limits.DURATION_S.high,
+                    unit="s").check(process_time_s, "process_time_s")
     pairs = check_precedence(precedence, n)
     precedence_closure(pairs, n)  # raises on a cycle
     times = np.ascontiguousarray(np.stack(checked))
@@ -232,7 +234,7 @@ def ortools_split(station: SplitStation, warm: list[list[int]] | None, time_limi
     return routes
 
 
-@arguments(time_limit=TIME_LIMIT, seed=SEED, exact_up_to=Integer(at_least=0))
+@arguments(time_limit=TIME_LIMIT, seed=SEED, exact_up_to=Integer(at_least=0, at_most=limits.ROUTE_NODES.high))
 def split_tasks(robot_matrices, process_time_s, precedence=(), time_limit=5.0, seed=0, *,
                 exact_up_to=8, initial_routes=None) -> Split:
     """Assign and order a station's tasks over k robots to minimise the station cycle.

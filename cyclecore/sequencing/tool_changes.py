@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cyclecore import limits
 from cyclecore.arguments import Array, refuse
 from cyclecore.sequencing.inputs import check_time_matrix
 
@@ -35,7 +36,8 @@ def with_tool_changes(time_matrix, tools, change_time_s) -> np.ndarray:
     except TypeError:
         raise ValueError("tools: labels must be hashable (a name or a number)") from None
     k = len(kinds)  # the matrix is over the tools in order of first appearance
-    change = Array(shapes=((), (k, k)), at_least=0, unit="s").check(change_time_s, "change_time_s")
+    change = Array(shapes=((), (k, k)), at_least=limits.DURATION_S.low, at_most=limits.DURATION_S.high,
+                   unit="s").check(change_time_s, "change_time_s")
     if change.ndim == 0:
         extra = np.where(code[:, None] != code[None, :], float(change), 0.0)
     else:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from cyclecore.arguments import PATH, Instance, Number, arguments
 from cyclecore.files.programs.mapping import DEFAULT_MODELS, dialect_of, read_program, robot_from_program
 from cyclecore.files.programs.program import Construct, ProgramTimes, fail
+from cyclecore.model.errors import LineFileError
 from cyclecore.model.line import Line, Station
 from cyclecore.model.robot_models import bundled_robot_models
+from cyclecore.limits import DURATION_S
 from cyclecore.results import Result
+
+SECONDS = Number(at_least=DURATION_S.low, at_most=DURATION_S.high, unit="s")
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,8 @@ class ImportReport(Result):
 
 @arguments(programs=Instance((list, tuple), what="a list of program paths"), line_name=Instance(str),
            station=Instance(str), into=Instance(Line, optional=True), model=Instance(str, optional=True),
-           output_s=Number(at_least=0, at_most=86_400.0), input_wait_s=Number(at_least=0, at_most=86_400.0),
-           process_s=Instance(dict, optional=True))
+           output_s=SECONDS, input_wait_s=SECONDS, process_s=Instance(dict, optional=True),
+           program_files=Instance((list, tuple), optional=True))
 def import_programs(programs, *, line_name: str = "imported", station: str = "ST10", into: Line | None = None,
                     model: str | None = None, process_s: dict | None = None, output_s: float = 0.0,
                     input_wait_s: float = 0.0, program_files: list[str] | None = None) -> ImportReport:
@@ -73,12 +79,17 @@ def import_programs(programs, *, line_name: str = "imported", station: str = "ST
 
     Raises :class:`~cyclecore.model.errors.LineFileError` naming file and line for a program that
     cannot be read, or the line's problems (a target out of the model's reach)."""
-    for item in programs:
-        PATH.check(item, "programs[]")
+    for k, item in enumerate(programs):
+        PATH.check(item, f"programs[{k}]")
+    for name, seconds in (process_s or {}).items():
+        Instance(str, what="a routine name").check(name, "process_s (a key)")
+        SECONDS.check(seconds, f"process_s[{name!r}]")
+    if program_files is not None and len(program_files) != len(programs):
+        raise ValueError(f"program_files: got {len(program_files)} names, expected one per program ({len(programs)})")
     times = ProgramTimes(process_s=dict(process_s or {}), output_s=output_s, input_wait_s=input_wait_s)
     models = into.models if into is not None else bundled_robot_models()
     existing = {r.name for s in (into.stations if into else ()) for r in s.robots}
-    robots, tasks, summaries = [], [], []
+    robots, tasks, summaries, sources = [], [], [], {}
     for k, path in enumerate(programs):
         path = Path(path)
         program = read_program(path, times)
@@ -91,6 +102,7 @@ def import_programs(programs, *, line_name: str = "imported", station: str = "ST
             program, robot_name, name, models[name], program_files[k] if program_files else None)
         robots.append(robot)
         tasks.extend(t.evolve(robot=robot_name) for t in robot_tasks)
+        sources.update({t.name: f"{path.name}:{m.line}" for t, m in zip(robot_tasks, program.motions)})
         kinds = {}
         for t in robot_tasks:
             kinds[t.motion] = kinds.get(t.motion, 0) + 1
@@ -98,23 +110,49 @@ def import_programs(programs, *, line_name: str = "imported", station: str = "ST
                                          sum(t.process_time_s for t in robot_tasks),
                                          sum(t.logic_time_s for t in robot_tasks),
                                          tuple(program.constructs) + tuple(notes)))
-    if into is None:
-        line = Line.validated({"name": line_name, "stations": [Station(name=station, robots=tuple(robots),
-                                                                               tasks=tuple(tasks))]},
-                              source=f"line {line_name!r} from {len(programs)} program(s)")
-    else:
-        names = [s.name for s in into.stations]
-        if station in names:
-            old = into.station(station)
-            if len(old.robots) == 1 and any(t.robot is None for t in old.tasks):
-                old = old.evolve(tasks=tuple(t.evolve(robot=old.robots[0].name) if t.robot is None else t
-                                             for t in old.tasks))
-            changed = old.evolve(robots=old.robots + tuple(robots), tasks=old.tasks + tuple(tasks))
-            line = into.with_station(changed)
+    where = {}  # task or robot name -> "file:line" of the motion (or program) it came from
+    for path, robot, summary in zip(programs, robots, summaries):
+        where[robot.name] = Path(path).name
+    for task in tasks:
+        where[task.name] = sources[task.name]
+    try:
+        if into is None:
+            line = Line.validated({"name": line_name, "stations": [Station(name=station, robots=tuple(robots),
+                                                                                   tasks=tuple(tasks))]},
+                                  source=f"line {line_name!r} from {len(programs)} program(s)")
         else:
-            line = into.evolve(stations=into.stations + (Station(name=station, robots=tuple(robots),
-                                                                 tasks=tuple(tasks)),))
+            names = [s.name for s in into.stations]
+            if station in names:
+                old = into.station(station)
+                if len(old.robots) == 1 and any(t.robot is None for t in old.tasks):
+                    old = old.evolve(tasks=tuple(t.evolve(robot=old.robots[0].name) if t.robot is None else t
+                                                 for t in old.tasks))
+                changed = old.evolve(robots=old.robots + tuple(robots), tasks=old.tasks + tuple(tasks))
+                line = into.with_station(changed)
+            else:
+                line = into.evolve(stations=into.stations + (Station(name=station, robots=tuple(robots),
+                                                                     tasks=tuple(tasks)),))
+    except LineFileError as error:
+        raise _located(error, into, station, robots, tasks, where) from None
     return ImportReport(line, station, tuple(summaries))
+
+
+def _located(error: LineFileError, into, station: str, robots, tasks, where) -> LineFileError:
+    """The line's problems about imported robots and tasks, named by program file and line."""
+    index = [s.name for s in into.stations].index(station) if into is not None and station in [
+        s.name for s in into.stations] else (len(into.stations) if into is not None else 0)
+    old = into.station(station) if into is not None and station in [s.name for s in into.stations] else None
+    all_robots = (old.robots if old else ()) + tuple(robots)
+    all_tasks = (old.tasks if old else ()) + tuple(tasks)
+    problems = []
+    for problem in error.problems:
+        m = re.match(rf"^stations\[{index}\]\.(tasks|robots)\[(\d+)\](.*)$", problem.path)
+        items = all_tasks if m and m.group(1) == "tasks" else all_robots
+        if m and int(m.group(2)) < len(items) and items[int(m.group(2))].name in where:
+            name = items[int(m.group(2))].name
+            problem = dataclasses.replace(problem, path=f"{where[name]} ({name}){m.group(3)}")
+        problems.append(problem)
+    return LineFileError(error.file, problems)
 
 
 def _unique(name: str, taken: set) -> str:

@@ -13,11 +13,12 @@ configuration of its first target, so home → first target costs nothing that t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 
+from cyclecore.arguments import PATH, Instance, arguments
+from cyclecore.files.output import write_all_or_nothing
 from cyclecore.files.programs.krl import read_krl
 from cyclecore.files.programs.program import (
     DIALECTS, Construct, Program, ProgramTimes, fail, matrix, pose_fields, reordered_text,
@@ -39,15 +40,17 @@ def dialect_of(path: Path) -> str:
     return dialect
 
 
-def read_program(path, times: ProgramTimes | None = None) -> Program:
+@arguments(path=PATH, times=Instance(ProgramTimes, optional=True), routine=Instance(str, optional=True))
+def read_program(path, times: ProgramTimes | None = None, routine: str | None = None) -> Program:
     """Read a robot program; the dialect comes from the extension (``.src``, ``.mod``, ``.ls``).
+    ``routine``: the KRL DEF or RAPID PROC to read (default: the first DEF, PROC main).
 
     Raises :class:`~cyclecore.model.errors.LineFileError` naming the file and line for a program
     whose motions cannot be known (see :mod:`cyclecore.files.programs.program`)."""
     path = Path(path)
     if not path.is_file():
         fail(path, None, "an existing robot program file")
-    return READERS[dialect_of(path)](path, times or ProgramTimes())
+    return READERS[dialect_of(path)](path, times or ProgramTimes(), routine)
 
 
 def task_names(program: Program, robot: str) -> list[str]:
@@ -166,6 +169,7 @@ def _turn_variants(q, low, high):
 # --- writing a new order ------------------------------------------------------------------------
 
 
+@arguments(program=Instance(Program), robot=Instance(str), new_task_names=Instance((list, tuple)))
 def program_in_new_order(program: Program, robot: str, new_task_names: list[str]) -> bytes:
     """The program's bytes with its motions in the order of ``new_task_names`` (the robot's tasks
     after a change), in the program's own encoding; only motion units move."""
@@ -179,20 +183,5 @@ def program_in_new_order(program: Program, robot: str, new_task_names: list[str]
 
 
 def write_files(files: dict[Path, bytes]) -> None:
-    """Write files whole or not at all: temporary files beside the targets, renamed when all are
-    written (bytes, so a program keeps its encoding and line ends)."""
-    temporary = []
-    try:
-        for path, data in files.items():
-            path = Path(path)
-            tmp = path.with_name(f".{path.name}.tmp")
-            temporary.append((tmp, path))
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, path in temporary:
-            tmp.replace(path)
-    finally:
-        for tmp, _ in temporary:
-            tmp.unlink(missing_ok=True)
+    """Write files whole or not at all (bytes, so a program keeps its encoding and line ends)."""
+    write_all_or_nothing(files)

@@ -107,6 +107,7 @@ class Motion(Result):
         "ptp_speed": "a linear move, or no PTP speed programmed",
         "tcp_speed_m_s": "a PTP move, or no TCP speed programmed",
         "approximation": "the move stops exactly at its target",
+        "joint_ranges_deg": "the program's configuration does not bound this axis (or has no end here: inf)",
     }
 
 
@@ -257,7 +258,9 @@ def reordered_text(program: Program, order: list[int]) -> str:
     if sorted(order) != list(range(len(program.motions))):
         raise ValueError(f"{program.file}: a new order must name each of its {len(program.motions)} "
                          f"motions once, got {order}")
-    if program.reorder_blocked and order != sorted(order):
+    if order == sorted(order):
+        return "".join(program.lines)
+    if program.reorder_blocked:
         fail(program.file, None, f"motions that can be re-ordered; {program.reorder_blocked}")
     lines = list(program.lines)
     spans = [m.unit for m in program.motions]

@@ -8,7 +8,10 @@ MoveAbsJ and the ``…DO`` forms; speeddata ``v100`` or declared (``v_tcp`` mm/s
 ``z50``; tooldata and wobjdata declared in the module (pose in base = uframe · oframe · target).
 The configuration cf1, cf4, cf6 gives the quadrant of axes 1, 4 and 6; cfx depends on the arm and
 is not used. ABB limits a MoveJ by its TCP speed only loosely, so a MoveJ is timed at full joint
-speed (reported once). Only PROC main (or the first PROC) is read.
+speed (reported once). PROC main (or the first PROC, or the one named) is read; a call of a PROC of
+the module that moves the robot (``Path_10;``, as RobotStudio writes them) is followed, its motions
+counted at the call in file order (the program then cannot be re-ordered); a moving PROC called
+with arguments (targets passed in) or calling itself is refused.
 """
 
 from __future__ import annotations
@@ -148,6 +151,14 @@ def _robtarget(value, path, n):
         fail(path, n, "a robtarget [[x,y,z],[q1,q2,q3,q4],[cf1,cf4,cf6,cfx],[eax]]")
 
 
+def _external_axes_used(value) -> bool:
+    """Whether a robtarget or jointtarget gives an external axis a value (unused ones are 9E9)."""
+    try:
+        return any(isinstance(v, float) and abs(v) < 8.9e9 for v in value[-1])
+    except (TypeError, IndexError):
+        return False
+
+
 def _frame(value, path, n):
     try:
         (x, y, z), q = value[0], value[1]
@@ -156,7 +167,7 @@ def _frame(value, path, n):
         fail(path, n, "a pose [[x,y,z],[q1,q2,q3,q4]]")
 
 
-def read_rapid(path: Path, times: ProgramTimes) -> Program:
+def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> Program:
     lines, encoding = read_lines(path)
     statements, open_at = _statements(lines)
     if open_at:
@@ -170,98 +181,126 @@ def read_rapid(path: Path, times: ProgramTimes) -> Program:
     if not procs:
         fail(path, None, "a PROC (a RAPID module)")
     names = [re.match(r"^(?:LOCAL\s+)?PROC\s+(\w+)", s[2], re.I).group(1) for _, s in procs]
-    main = next((k for k, name in enumerate(names) if name.lower() == "main"), 0)
+    main = next((k for k, name in enumerate(names) if name.lower() == (routine or "main").lower()), None)
+    if main is None:
+        if routine is not None:
+            fail(path, None, f"a PROC {routine} in the module")
+        main = 0
     start = procs[main][0]
     end = next((i for i in range(start + 1, len(statements)) if re.match(r"^ENDPROC\b", statements[i][2], re.I)), None)
     if end is None:
         fail(path, statements[start][0] + 1, "ENDPROC closing this PROC (the file is cut short)")
-    moving = {}
+    moving = {}  # PROCs that move the robot: name -> (PROC statement index, ENDPROC statement index)
     for (i, s), name in zip(procs, names):
         stop = next((j for j in range(i + 1, len(statements)) if re.match(r"^ENDPROC\b", statements[j][2], re.I)),
                     len(statements))
         if any(re.match(r"^(\w+)", t[2]) and re.match(r"^(\w+)", t[2]).group(1).upper() in MOVES
                for t in statements[i:stop]):
-            moving[name.upper()] = s[0] + 1
+            moving[name.upper()] = (i, stop)
 
     motions, constructs, starts, ends = [], [], [], []
     pending = [0.0, 0.0, []]
-    told_movej = False
-    for first, last, code in statements[start + 1:end]:
-        n = first + 1
-        word = re.match(r"^(\w+)", code)
-        keyword = word.group(1).upper() if word else ""
-        if keyword in MOVES:
-            kind = MOVES[keyword]
-            args, optional = _positional(_split_args(code[len(keyword):].strip()))
-            if "CONC" in optional:
-                constructs.append(Construct(n, code, "\\Conc: the next statements run during this move; "
-                                                     "timed as if they followed it"))
-            count = 2 if kind == "circular" else 1
-            if len(args) < count + 3:
-                fail(path, n, f"{keyword} with target(s), speed, zone and tool", code)
-            wobj = _named(optional.get("WOBJ", "wobj0"), "wobjdata", decls, path, n)
-            tool = _named(args[count + 2], "tooldata", decls, path, n)
-            points = [_target(a, keyword, decls, wobj, tool, path, n) for a in args[:count]]
-            speed = _speed(args[count], decls, path, n)
-            if "V" in optional:
-                speed = _number(optional["V"], path, n) / 1000.0
-            if "T" in optional:
-                constructs.append(Construct(n, code, "\\T (move time) not read: timed at the programmed speed"))
-            zone = args[count + 1]
-            if kind == "ptp" and not told_movej and keyword != "MOVEABSJ":
-                told_movej = True
-                constructs.append(Construct(n, code, "MoveJ speed is a TCP speed ABB applies loosely to joint "
-                                                     "moves: timed at full joint speed"))
-            if motions:
-                motions[-1] = _add(motions[-1], *pending)
+    told_movej = told_external = False
+    blocked = None
+
+    def walk(first_statement: int, last_statement: int, call, stack: tuple) -> None:
+        """Read statements first..last-1 of a PROC; ``call``: the (first, end) lines of the call
+        being followed into another PROC (its motions then sit in that call's unit)."""
+        nonlocal pending, told_movej, told_external, blocked
+        for first, last, code in statements[first_statement:last_statement]:
+            n = first + 1
+            word = re.match(r"^(\w+)", code)
+            keyword = word.group(1).upper() if word else ""
+            if keyword in MOVES:
+                kind = MOVES[keyword]
+                args, optional = _positional(_split_args(code[len(keyword):].strip()))
+                if "CONC" in optional:
+                    constructs.append(Construct(n, code, "\\Conc: the next statements run during this move; "
+                                                         "timed as if they followed it"))
+                count = 2 if kind == "circular" else 1
+                if len(args) < count + 3:
+                    fail(path, n, f"{keyword} with target(s), speed, zone and tool", code)
+                wobj = _named(optional.get("WOBJ", "wobj0"), "wobjdata", decls, path, n)
+                tool = _named(args[count + 2], "tooldata", decls, path, n)
+                points = [_target(a, keyword, decls, wobj, tool, path, n) for a in args[:count]]
+                if not told_external and any(_external_axes_used(_raw_target(a, keyword, decls)) for a in args[:count]):
+                    told_external = True
+                    constructs.append(Construct(n, code, "external axes (track, positioner, YuMi's arm angle) "
+                                                         "are not timed"))
+                speed = _speed(args[count], decls, path, n)
+                if "V" in optional:
+                    speed = _number(optional["V"], path, n) / 1000.0
+                if "T" in optional:
+                    constructs.append(Construct(n, code, "\\T (move time) not read: timed at the programmed speed"))
+                zone = args[count + 1]
+                if kind == "ptp" and not told_movej and keyword != "MOVEABSJ":
+                    told_movej = True
+                    constructs.append(Construct(n, code, "MoveJ speed is a TCP speed ABB applies loosely to joint "
+                                                         "moves: timed at full joint speed"))
+                if motions:
+                    motions[-1] = _add(motions[-1], *pending)
+                    pending = [0.0, 0.0, []]
+                target, via = points[-1], points[0] if kind == "circular" else None
+                label = args[count - 1] if not args[count - 1].startswith("[") else _literal_label(args[count - 1])
+                motions.append(_motion(n, label, kind, target, via, args[count + 2], tool,
+                                       speed if kind != "ptp" else None,
+                                       None if zone.lower() == "fine" else zone, pending))
                 pending = [0.0, 0.0, []]
-            target, via = points[-1], points[0] if kind == "circular" else None
-            label = args[count - 1] if not args[count - 1].startswith("[") else f"line {n}"
-            motions.append(_motion(n, label, kind, target, via, args[count + 2], tool,
-                                   speed if kind != "ptp" else None,
-                                   None if zone.lower() == "fine" else zone, pending))
-            pending = [0.0, 0.0, []]
-            starts.append(first)
-            ends.append(last + 1)
-            if keyword.endswith("DO"):
+                starts.append(first if call is None else call[0])
+                ends.append(last + 1 if call is None else call[1])
+                if keyword.endswith("DO"):
+                    pending[1] += times.output_s
+                continue
+            if keyword == "WAITTIME":
+                args, _ = _positional(_split_args(code[len(keyword):]))
+                try:
+                    pending[1] += float(args[0])
+                except (ValueError, IndexError):
+                    constructs.append(Construct(n, code, "a wait of a computed time: 0 s counted"))
+                continue
+            if keyword in ("WAITDI", "WAITDO", "WAITUNTIL", "WAITSYNCTASK"):
+                pending[1] += times.input_wait_s
+                continue
+            if keyword in ("SETDO", "SET", "RESET", "PULSEDO", "SETAO", "SETGO"):
                 pending[1] += times.output_s
-            continue
-        if keyword == "WAITTIME":
-            args, _ = _positional(_split_args(code[len(keyword):]))
-            try:
-                pending[1] += float(args[0])
-            except (ValueError, IndexError):
-                constructs.append(Construct(n, code, "a wait of a computed time: 0 s counted"))
-            continue
-        if keyword in ("WAITDI", "WAITDO", "WAITUNTIL", "WAITSYNCTASK"):
-            pending[1] += times.input_wait_s
-            continue
-        if keyword in ("SETDO", "SET", "RESET", "PULSEDO", "SETAO", "SETGO"):
-            pending[1] += times.output_s
-            continue
-        if DECL.match(code) or NEUTRAL.match(code) or re.match(r"^[\w.{}\[\]]+\s*:=", code):
-            continue
-        if CONTROL.match(code):
-            constructs.append(Construct(n, code, "control flow: each motion is counted once, in file order"))
-            continue
-        if word and re.match(r"^\w+(\s+[^:=].*)?$", code):
-            if keyword in moving:
-                fail(path, n, f"a call cyclecore can follow; {word.group(1)} (line {moving[keyword]}) moves "
-                              "the robot and calls are not inlined")
-            seconds = times.process_time(keyword)
-            if seconds is not None:
-                pending[0] += seconds
-                pending[2].append(keyword)
-            else:
-                constructs.append(Construct(n, code, "a call without a configured time (process_s): 0 s counted"))
-            continue
-        constructs.append(Construct(n, code, "a statement cyclecore does not read: not timed"))
+                continue
+            if DECL.match(code) or NEUTRAL.match(code) or re.match(r"^[\w.{}\[\]]+\s*:=", code):
+                continue
+            if CONTROL.match(code):
+                constructs.append(Construct(n, code, "control flow: each motion is counted once, in file order"))
+                continue
+            if word and re.match(r"^\w+(\s+[^:=].*)?$", code):
+                if keyword in moving:
+                    begin, finish = moving[keyword]
+                    if keyword in stack:
+                        fail(path, n, f"a call cyclecore can follow; {word.group(1)} calls itself (recursion)")
+                    if code.strip().upper() != keyword:
+                        fail(path, n, f"a call cyclecore can follow; {word.group(1)} (line "
+                                      f"{statements[begin][0] + 1}) moves the robot to targets passed as arguments")
+                    constructs.append(Construct(n, code, f"{word.group(1)} (line {statements[begin][0] + 1}) moves "
+                                                         "the robot: its motions are counted here, in file order"))
+                    if blocked is None:
+                        blocked = (f"line {n}: calls {word.group(1)}, whose motions cannot be re-ordered "
+                                   "without rewriting that routine")
+                    walk(begin + 1, finish, call if call is not None else (first, last + 1), stack + (keyword,))
+                    continue
+                seconds = times.process_time(keyword)
+                if seconds is not None:
+                    pending[0] += seconds
+                    pending[2].append(keyword)
+                else:
+                    constructs.append(Construct(n, code, "a call without a configured time (process_s): 0 s counted"))
+                continue
+            constructs.append(Construct(n, code, "a statement cyclecore does not read: not timed"))
+
+    walk(start + 1, end, None, (names[main].upper(),))
     if motions:
         motions[-1] = _add(motions[-1], *pending)
     body_end = statements[end][0]
     spans = units(starts, ends, body_end)
     motions = [dataclasses.replace(m, unit=s) for m, s in zip(motions, spans)]
-    blocked = block_balance(lines, spans, BLOCK_OPEN, BLOCK_CLOSE, code_of)
+    if blocked is None:
+        blocked = block_balance(lines, spans, BLOCK_OPEN, BLOCK_CLOSE, code_of)
     if encoding == "latin-1":
         constructs.append(Construct(0, "", "the file is Latin-1, not UTF-8: written back in Latin-1"))
     module = next((re.match(r"^MODULE\s+(\w+)", s[2], re.I).group(1) for s in statements
@@ -282,7 +321,8 @@ def _named(name: str, kind: str, decls, path, n):
         return name, IDENTITY
     decl = decls.get(name.upper())
     if decl is None or decl[0] != kind:
-        fail(path, n, f"{kind} declared in the module; {name} is not")
+        fail(path, n, f"{kind} declared in the module; {name} is not (declared in another module of the task? "
+                      "put it in this one)")
     value = decl[1]
     if kind == "tooldata":
         return name, _frame(value[1], path, decl[2])
@@ -325,6 +365,13 @@ def _target(text, keyword, decls, wobj, tool, path, n):
 
 
 def _declared(name, kind, decls, path, n):
+    element = re.match(r"^(\w+)\s*\{\s*(\d+)\s*\}$", name.strip())
+    if element and element.group(1).upper() in decls:  # p{3}: an element of a declared array
+        array = _declared(element.group(1), kind, decls, path, n)
+        index = int(element.group(2))
+        if not 1 <= index <= len(array) or not isinstance(array[0], list) or not isinstance(array[0][0], list):
+            fail(path, n, f"an element of the {kind} array {element.group(1)}", name.strip())
+        return array[index - 1]
     decl = decls.get(name.strip().upper())
     if decl is None:
         if re.match(r"^\w+$", name.strip()):
@@ -369,3 +416,22 @@ def _motion(n, label, kind, target, via, tool_name, tool, speed, zone, pending) 
 def _add(motion, process, logic, calls):
     return dataclasses.replace(motion, process_s=motion.process_s + process, logic_s=motion.logic_s + logic,
                                calls=motion.calls + tuple(calls))
+
+
+def _literal_label(text: str) -> str:
+    """A literal target's name: its position (or joint values) as written (stable when motions move)."""
+    first = re.match(r"^\[\s*\[([^\]]*)\]", text)
+    return f"[{first.group(1).strip()}]" if first else re.sub(r"\s+", "", text)[:80]
+
+
+def _raw_target(text, keyword, decls):
+    """The value a move's target argument names (literal, declared, or the target under Offs/RelTool)."""
+    text = re.sub(r"^(Offs|RelTool)\s*\(\s*", "", text.strip(), flags=re.I).split(",")[0] \
+        if re.match(r"^(Offs|RelTool)\s*\(", text.strip(), re.I) else text.strip()
+    if text.startswith("["):
+        try:
+            return _value(text, "", 0)
+        except Exception:  # noqa: BLE001 - the target itself was read already; this only looks at eax
+            return None
+    decl = decls.get(text.upper())
+    return decl[1] if decl else None

@@ -38,7 +38,8 @@ def code_of(line: str) -> str:
     return m.group(2).strip().rstrip(";").strip() if m else ""
 
 
-def read_tp(path: Path, times: ProgramTimes) -> Program:
+def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Program:
+    """``routine`` is accepted for symmetry: a TP program is one routine."""
     lines, encoding = read_lines(path)
     sections = {}
     for index, line in enumerate(lines):
@@ -100,9 +101,16 @@ def read_tp(path: Path, times: ProgramTimes) -> Program:
             if letter == "A":
                 constructs.append(Construct(n, code, "circular arc (A) timed as a linear move"))
             target = _point(points, key, path, n)
+            if target["external"] and ("external", 0) not in reported:
+                reported.add(("external", 0))
+                constructs.append(Construct(n, code, "extended axes (E1 …) in group 1 are not timed"))
             speed, share, term, options = _speed_and_term(letter, rest, constructs, n, code, path)
             if "INC" in options.upper().split():
                 fail(path, n, "an absolute target; INC moves relative to where the robot is")
+            shifted = re.search(r"\b(Offset|Tool_Offset|VOFFSET)\b", options, re.I)
+            if shifted:
+                fail(path, n, f"a target where the program puts it; {shifted.group(1)} moves it by a register "
+                              "set while the program runs")
             if options.strip():
                 constructs.append(Construct(n, code, f"motion options not timed: {options.strip()}"))
             uframe = _frame(frames, "UFRAME", target["uf"], registers, reported, constructs, n, code)
@@ -212,7 +220,8 @@ def _group(text, label, path, n):
     uf = re.search(r"UF\s*:\s*(\d+)", text)
     ut = re.search(r"UT\s*:\s*(\d+)", text)
     out = {"label": label, "uf": int(uf.group(1)) if uf else 0, "ut": int(ut.group(1)) if ut else 0,
-           "config": None, "xyz": None, "wpr": None, "joints": None}
+           "config": None, "xyz": None, "wpr": None, "joints": None,
+           "external": re.search(r"\bE\d\s*=", text) is not None}
     joints = [field(f"J{i}", "deg") for i in range(1, 7)]
     cart = [field(k, "mm") for k in "XYZ"] + [field(k, "deg") for k in "WPR"]
     if all(v is not None for v in cart):
