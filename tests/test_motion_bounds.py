@@ -247,7 +247,8 @@ def test_wide_joint_limits_give_the_nearest_whole_turn_as_a_brute_force_search_d
 
 def test_no_kernel_entry_point_raises_anything_but_valueerror_on_garbage():
     garbage = [None, "x", [[1, 2], [3]], np.zeros((2, 2), dtype=complex), np.array([True] * 6),
-               np.full((1, DOF), 1e308), np.zeros((0, DOF)), {"a": 1}, 2**70, -(2**70)]
+               np.full((1, DOF), 1e308), np.zeros((0, DOF)), {"a": 1}, 2**70, -(2**70), 10**400,
+               [10**400] * DOF, np.full(DOF, 2**70, dtype=object)]
     arm = OPWKinematics(**GEOMETRY, **ARM)
     for g in garbage:
         for call in (lambda: ptp_duration(g, Q1, V, A, J), lambda: ptp_duration(Q0, Q1, g, A, J),
