@@ -54,19 +54,8 @@ _bounds = spec_bounds  # a range of cyclecore.limits, as the argument specs take
 
 
 def _jerk_bounds(limit: limits.Limit) -> dict:
-    """A jerk's range, or inf (no jerk limit: a trapezoidal profile). The upper bound applies to
-    the finite values only, so it is checked by :func:`_refuse_large_finite`."""
-    return {"at_least": limit.low, "finite": False, "unit": limit.unit,
-            "what": f"a number {limit.text()} or inf (a trapezoidal profile)"}
-
-
-def _refuse_large_finite(values: np.ndarray, name: str, spec, limit: limits.Limit) -> None:
-    """Refuse, naming the entry, a finite value above the range (inf is allowed: no limit)."""
-    too_large = np.isfinite(values) & (values > limit.high)
-    if too_large.any():
-        at = tuple(int(i) for i in np.argwhere(too_large)[0]) if values.ndim else ()
-        where = f"{name}[{', '.join(str(i) for i in at)}]" if at else name
-        refuse(where, values[at].item(), spec.what)
+    """A jerk's range, or inf (no jerk limit: a trapezoidal profile)."""
+    return {**_bounds(limit), "or_inf": True}
 
 
 SPEED_OVERRIDE = Number(**_bounds(limits.SPEED_OVERRIDE))
@@ -98,7 +87,6 @@ def _joint_limits(vmax, amax, jmax, dof: int, n: int | None):
     v = speed.check(vmax, "vmax")
     a = acceleration.check(amax, "amax")
     j = jerk.check(jmax, "jmax")
-    _refuse_large_finite(j, "jmax", jerk, limits.JOINT_JERK_RAD_S3)
     rows = max(x.shape[0] if x.ndim == 2 else 1 for x in (v, a, j))
     return tuple(np.ascontiguousarray(np.broadcast_to(x, (rows, dof))) for x in (v, a, j))
 
@@ -287,9 +275,7 @@ def linear_move_duration(start_poses, end_poses, v_max, a_max, j_max, w_max, dw_
     checked = []
     for value, name, limit in ranges:
         if name in ("j_max", "ddw_max"):  # only jerks may be inf
-            spec = Number(**_jerk_bounds(limit))
-            x = spec.check(value, name)
-            _refuse_large_finite(np.float64(x), name, spec, limit)
+            x = float(Array(shape=(), **_jerk_bounds(limit)).check(value, name))
         else:
             x = Number(**_bounds(limit)).check(value, name)
         checked.append(x)
