@@ -11,6 +11,9 @@ station-part of issue 12. The ratio is the same per part.
 
 group "linesim-10-station-event-loop": the same line forced through the general event loop
 (what time-dependent failures, bypass and parallel machines use), against the same peer.
+
+Both sides run on one core. On a machine other jobs share, ``--benchmark-timer=time.process_time``
+measures the CPU time each side used rather than the wall time the scheduler gave it.
 """
 
 from __future__ import annotations

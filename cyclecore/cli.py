@@ -395,6 +395,10 @@ def import_command(
         if not name.strip() or not 0 <= times[name.strip()] <= 86_400:
             _fail(f"--process-time {item!r}: expected NAME=SECONDS with 0 <= SECONDS <= 86400")
     base = _load(into, None) if into is not None else None
+    if base is not None and into.parent.resolve() != output.parent.resolve() and any(
+            r.program is not None for s in base.stations for r in s.robots):
+        _fail(f"--output {output}: expected a file in the folder of {into}, whose robots name their programs "
+              "relative to it")
     folder = output.parent.resolve()
     copies, references = {}, []
     for path in programs:

@@ -114,6 +114,11 @@ BUFFER = Count(*BUFFER_PLACES, "places", "a buffer holding more parts than a wee
                "store, and the simulator keeps every place in memory")
 PARALLEL = Count(*PARALLEL_COPIES, "copies", "identical copies of one station side by side")
 TASKS = Count(*TASKS_PER_LINE, "tasks", "loading is linear; this only bounds memory")
+ROBOTS_PER_STATION = Count(0, 64, "robots", "a cell holds a handful of robots (the body shop up to 4); "
+                           "each robot's program is checked against every task of its station")
+TASKS_PER_STATION = Count(0, 20_000, "tasks", "a station's robots do a few hundred tasks a cycle; "
+                          "20,000 leaves room for generated lines while inverse kinematics, sequencing "
+                          "and the checks of one station stay within seconds")
 LINE_COPIES = Count(1, 1_000, "lines", "identical copies of a line design in a plant")
 UNITS_PER_PRODUCT = Count(1, 10_000, "units", "units of this line in one product (modules per car)")
 OPERATORS = Count(1, 1_000, "operators", "people on one station's manual bypass")
@@ -163,7 +168,9 @@ LABOUR_POOL = Limit(0.0, 1e6, "operators", "people available or hired: a plant e
                     "a million keeps every week's sum finite")
 
 # --- files --------------------------------------------------------------------------------------
-MAX_FILE_BYTES = 256 * 1024 * 1024    # a line, plant or program file; the largest real ones are MB
+MAX_FILE_BYTES = 64 * 1024 * 1024     # a line, plant, plan or spot file: the largest real ones are a
+                                      # few MB (the body shop's 72 robots: 0.2 MB), and a parsed JSON
+                                      # line takes about 8x its size in memory
 MAX_PROGRAM_BYTES = 16 * 1024 * 1024  # a robot program: the largest real one seen is 419 KB; a
                                       # controller holds a few MB of programs in all
 MAX_NESTING = 64                      # JSON/YAML depth: a line file nests about 6 deep
@@ -172,4 +179,4 @@ MAX_CSV_FIELD_BYTES = 64 * 1024       # one CSV cell: names and numbers are shor
 MAX_INTEGER_DIGITS = 30               # a count or an id with more digits is no real value
 MAX_YAML_ALIAS_NODES = 1_000_000      # nodes aliases may add once expanded: the bundled lines add
                                       # hundreds; an alias bomb adds billions from a few hundred bytes
-MAX_CSV_ROWS = TASKS_PER_LINE[1]      # a spot list is one station's tasks
+MAX_CSV_ROWS = TASKS_PER_STATION.high  # a spot list is one station's tasks

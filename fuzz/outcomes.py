@@ -4,11 +4,14 @@
 ``ok``                 exit 0 and no NaN or infinity anywhere in the output (or a written file)
 ``rejected``           exit 2 and a message naming the file and a field path (or the option)
 ``rejected-unnamed``   exit 2 but the message names no file, field path or option
-``traceback``          an exception escaped the command (or a traceback was printed)
+``no-answer``          exit 3 with a message: a valid input, no answer within the stated limit
+``traceback``          an exception escaped the command (the runner passes ``--debug``), a
+                       traceback was printed, or the CLI reported an internal error (exit 70)
 ``hang``               no answer within the time limit (the worker is killed and restarted)
 ``crash``              the worker process died (a signal: segfault, abort, out of memory)
 ``nan-inf``            exit 0 but NaN or infinity in the output
-``wrong-exit``         any other exit code, or exit 0/2 with nothing said
+``wrong-exit``         any other exit code, exit 0/2 with nothing said, or a written line
+                       (``-o``) that ``analyze`` refuses
 =====================  =========================================================================
 """
 
@@ -18,8 +21,9 @@ import json
 import math
 import re
 
-CLASSES = ("ok", "rejected", "rejected-unnamed", "traceback", "hang", "crash", "nan-inf", "wrong-exit")
-CLEAN = ("ok", "rejected")
+CLASSES = ("ok", "rejected", "no-answer", "rejected-unnamed", "traceback", "hang", "crash", "nan-inf", "wrong-exit")
+CLEAN = ("ok", "rejected", "no-answer")
+NO_ANSWER, INTERNAL_ERROR = 3, 70  # cyclecore.cli's exit codes besides 0 and 2
 
 # a non-finite number as Python, JSON, numpy or a format string would print it
 _NON_FINITE = re.compile(r"(?<![A-Za-z0-9_])[-+]?(nan|inf|infinity)(?![A-Za-z0-9_])", re.IGNORECASE)
@@ -85,6 +89,8 @@ def classify(run: dict, file_names: list[str]) -> tuple[str, str]:
             found = found or (non_finite_in_text(text) and f"{name}: {non_finite_in_text(text)}")
         if found:
             return "nan-inf", f"non-finite output: {found}"
+        if run.get("reload_error"):
+            return "wrong-exit", f"the line it wrote does not load again: {run['reload_error']}"
         if not out.strip():
             return "wrong-exit", "exit 0 with no output"
         return "ok", ""
@@ -97,7 +103,12 @@ def classify(run: dict, file_names: list[str]) -> tuple[str, str]:
             return "rejected", first
         return "rejected-unnamed", " | ".join(message.splitlines()[:3])[:300]
     message = (err.strip() or out.strip()).splitlines()
-    return "wrong-exit", f"exit {code}: {message[0][:200] if message else ''}"
+    first = message[0][:200] if message else ""
+    if code == NO_ANSWER and first:
+        return "no-answer", first
+    if code == INTERNAL_ERROR:
+        return "traceback", f"internal error: {first}"
+    return "wrong-exit", f"exit {code}: {first}"
 
 
 def signature(cls: str, reason: str, command: str) -> str:

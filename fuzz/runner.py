@@ -64,12 +64,20 @@ def argv_for(command: list[str], folder: Path, case: Case) -> list[str]:
     return [a.replace("{file}", str(folder / case.main)).replace("{dir}", str(folder)) for a in command]
 
 
+WARM_UP = [["analyze", "--example", "tutorial", "--json"],
+           ["simulate", "--example", "tutorial", "--weeks", "0.01", "--replications", "2"],
+           ["simulate", "--example", "tutorial", "--weeks", "0.01", "--replications", "2", "--failure-clock", "time"],
+           ["sequence", "--example", "tutorial", "--station", "ST10", "--time-limit", "0.2"],
+           ["split", "--example", "tutorial", "--station", "ST20", "--robots", "2", "--time-limit", "0.2"]]
+DEBUG: list[str] = []  # ["--debug"] when the CLI has it: an internal error then raises, with its traceback
+
+
 def run_command(runner, app, case: Case, command: list[str], root: Path) -> dict:
     """One command on one case, in this process: exit code, outputs, escaped exception, files written."""
     folder = materialize(case, root)
     argv = argv_for(command, folder, case)
     start = time.perf_counter()
-    result = runner.invoke(app, argv, catch_exceptions=True)
+    result = runner.invoke(app, DEBUG + argv, catch_exceptions=True)
     answer = {"exit_code": result.exit_code, "seconds": round(time.perf_counter() - start, 3),
               "stdout": _text(result, "stdout"), "stderr": _text(result, "stderr")}
     error = result.exception
@@ -83,6 +91,11 @@ def run_command(runner, app, case: Case, command: list[str], root: Path) -> dict
         except OSError:
             pass
     answer["written"] = written
+    line_out = folder / "out.yaml"
+    if result.exit_code == 0 and line_out.is_file():  # a line cyclecore wrote must load again
+        again = runner.invoke(app, DEBUG + ["analyze", str(line_out), "--json"], catch_exceptions=True)
+        if again.exit_code != 0:
+            answer["reload_error"] = f"exit {again.exit_code}: {(_text(again, 'stderr') or '').strip()[:300]}"
     shutil.rmtree(root / case.id, ignore_errors=True)
     return answer
 
@@ -115,12 +128,20 @@ def _worker(connection, root: str, memory_limit: int) -> None:
         pass
     from typer.testing import CliRunner
 
+    from cyclecore import cli
     from cyclecore.cli import app
 
+    if hasattr(cli, "INTERNAL_ERROR"):
+        DEBUG[:] = ["--debug"]
     runner = CliRunner()
+    for argv in WARM_UP:  # compile the Numba kernels now, so a first use is not timed as a hang
+        runner.invoke(app, argv)
     connection.send("ready")
     while True:
-        message = connection.recv()
+        try:
+            message = connection.recv()
+        except EOFError:  # the campaign is gone
+            return
         if message is None:
             return
         case, command = message

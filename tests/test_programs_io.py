@@ -395,7 +395,8 @@ def test_import_into_an_existing_line_adds_a_robot_to_its_station(tmp_path):
     assert len(after.station("ST20").tasks_of("TMPA")) == 3
 
 
-# --- KRL inline forms (KSS 8 style, written here: no public .src/.dat pair carries them) ----------
+# --- KRL inline forms (KSS 8 style, written here: no public .src/.dat pair carries them; the FDAT
+# and LDAT records as KSS 8 writes them, with POINT2[] and nested CB aggregates) -------------------
 
 KRL_SRC = """&ACCESS RVP
 DEF R1( )
@@ -440,11 +441,11 @@ DEFDAT R1
 DECL E6AXIS XHOME={A1 0.0,A2 -90.0,A3 90.0,A4 0.0,A5 30.0,A6 0.0,E1 0.0}
 DECL FDAT FHOME={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
 DECL E6POS XP1={X 1800.0,Y -400.0,Z 1300.0,A 0.0,B 90.0,C 0.0,S 2,T 35,E1 0.0}
-DECL FDAT FP1={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
+DECL FDAT FP1={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE,POINT2[] " ",TQ_STATE FALSE}
 DECL PDAT PPDAT1={VEL 40,ACC 100,APO_DIST 100}
 DECL E6POS XP2={X 1800.0,Y 400.0,Z 1300.0,A 0.0,B 90.0,C 0.0,S 2,T 35,E1 0.0}
 DECL FDAT FP2={TOOL_NO 0,BASE_NO 0,IPO_FRAME #BASE}
-DECL LDAT LCPDAT1={VEL 0.5,ACC 100,APO_DIST 100}
+DECL LDAT LCPDAT1={VEL 0.5,ACC 100,APO_DIST 100,APO_FAC 50.0,ORI_TYP #VAR,CIRC_TYP #BASE,CB {AUX_PT {ORI #CONSIDER,E1 #INTERPOLATE},TARGET_PT {ORI #INTERPOLATE,E1 #INTERPOLATE}}}
 DECL E6POS XP3={X 1900.0,Y 500.0,Z 1300.0,A 0.0,B 90.0,C 0.0}
 DECL E6POS XP4={X 2000.0,Y 400.0,Z 1300.0,A 0.0,B 90.0,C 0.0}
 DECL LDAT LCPDAT2={VEL 0.2,ACC 100,APO_DIST 100}
@@ -571,3 +572,84 @@ def test_a_resequenced_tp_program_reads_back_as_the_new_line_and_times_the_same(
     # same order, same poses: the same cycle as the re-sequenced line, up to the taught branches
     # (the importer takes the IK branch nearest the previous target, as the re-sequencer's chosen one)
     assert analyze(again).line_cycle_s == pytest.approx(analyze(new_line).line_cycle_s, rel=1e-9)
+
+
+@pytest.mark.parametrize("old, new, where", [("100mm/sec", "0mm/sec", "line 5: got '0 m/s', a TCP speed"),
+                                             ("X = 900.0 mm", "X = 900000000.0 mm", "line 4: xyz_m[0]: got 900000.0")])
+def test_a_speed_or_a_position_out_of_range_is_refused_by_line(old, new, where, tmp_path):
+    cart = "X = 900.0 mm, Y = {y} mm, Z = 800.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg"
+    text = _tp([("a", cart.format(y=0.0)), ("b", cart.format(y=300.0))], ["J P[1] 100% FINE", "L P[2] 100mm/sec FINE"])
+    (tmp_path / "R1.ls").write_text(text.replace(old, new, 1))
+    _exit_2(tmp_path, tmp_path / "R1.ls", where)
+
+
+def test_import_into_a_line_with_programs_writes_beside_it_only(tmp_path):
+    source = programs_dir() / "fanuc/rpiRobotics__fanuc_motion_program_exec__TMPA.LS"
+    assert RUNNER.invoke(app, ["import", str(source), "-o", str(tmp_path / "line.yaml")]).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    example = programs_dir() / "fanuc/rpiRobotics__fanuc_motion_program_exec__EXAMPLE.LS"
+    result = RUNNER.invoke(app, ["import", str(example), "--into", str(tmp_path / "line.yaml"),
+                                 "-o", str(elsewhere / "line.yaml")])
+    assert result.exit_code == 2 and "relative to it" in " ".join(result.output.split())
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_tp_spot_on_the_move_is_process_time_of_that_point(tmp_path):
+    cart = "X = 900.0 mm, Y = {y} mm, Z = 800.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg"
+    (tmp_path / "R1.ls").write_text(_tp([("a", cart.format(y=0.0)), ("b", cart.format(y=300.0))],
+                                        ["J P[1] 100% FINE", "L P[2] 1000mm/sec FINE SPOT[SD=1,P=1,S=1,ED=1]"]))
+    from cyclecore.files.programs import ProgramTimes
+
+    program = read_program(tmp_path / "R1.ls", ProgramTimes(process_s={"SPOT": 1.8}))
+    assert [(m.process_s, m.calls) for m in program.motions] == [(0.0, ()), (1.8, ("SPOT",))]
+    assert not any("SPOT" in c.why for c in program.constructs)
+    unset = read_program(tmp_path / "R1.ls")  # without a configured time it is reported, not counted
+    assert unset.motions[1].process_s == 0.0 and any("SPOT[" in c.why for c in unset.constructs)
+
+
+def test_a_programmed_acceleration_share_times_a_linear_move_as_the_exact_trapezoid_with_jerk(tmp_path):
+    (tmp_path / "R1.src").write_text("DEF R1( )\n$VEL.CP=0.5\nBAS(#ACC_CP,20)\n"
+                                     "PTP {X 1800,Y -600,Z 1300,A 0,B 45,C 180}\n"
+                                     "LIN {X 1800,Y 600,Z 1300,A 0,B 45,C 180}\nEND\n")
+    line = import_programs([tmp_path / "R1.src"], model="KR210-R3100-2").line
+    assert [t.acceleration for t in line.stations[0].tasks] == [None, 0.2]
+    from cyclecore.robot.cell import robot_program
+
+    station = line.stations[0]
+    robot = station.robots[0]
+    model = line.robot_model(robot.model)
+    configs = robot_program(line, station, robot).configs
+    # the PTP moves around it: to the first point (from a home solved for it: a round-off move) and back home
+    ptp = ptp_duration(configs[[0, 2]], configs[[1, 0]], model.vmax, model.amax, model.jmax).sum()
+    # the acceleration limit is reached (sqrt(v j) > a) and so is the speed: L/v + v/a + a/j
+    v, a, j, length = 0.5, 0.2 * model.max_tcp_acceleration_m_s2, model.max_tcp_jerk_m_s3, 1.2
+    assert np.sqrt(v * j) > a and length > v * v / a + v * a / j
+    motion = analyze(line).stations[0].robots[0].motion_s
+    assert motion - ptp == pytest.approx(length / v + v / a + a / j, rel=1e-9)
+
+
+def test_a_line_files_program_reference_carries_the_times_the_program_cannot_say(tmp_path):
+    cart = "X = 900.0 mm, Y = {y} mm, Z = 800.0 mm, W = 180.0 deg, P = 0.0 deg, R = 0.0 deg"
+    (tmp_path / "R1.ls").write_text(_tp([("a", cart.format(y=0.0)), ("b", cart.format(y=300.0))],
+                                        ["J P[1] 100% FINE", "CALL SPOT", "DO[5]=ON", "WAIT DI[5]=ON",
+                                         "L P[2] 500mm/sec FINE", "CALL SPOT"]))
+    (tmp_path / "line.yaml").write_text(
+        "name: cell\nstations:\n  - name: ST10\n    robots:\n      - name: R1\n        model: R-2000iC-165F\n"
+        "        program: {file: R1.ls, process_s: {SPOT: 2.5}, output_s: 0.1, input_wait_s: 0.4}\n")
+    from cyclecore.files.line_file import load_line
+
+    tasks = load_line(tmp_path / "line.yaml").stations[0].tasks
+    assert [(t.process_time_s, t.logic_time_s) for t in tasks] == [(2.5, pytest.approx(0.5)), (2.5, 0.0)]
+
+
+def test_krl_array_elements_with_literal_indices_are_points(tmp_path):
+    (tmp_path / "R1.dat").write_text("DEFDAT R1\nDECL E6POS XPICK[3]\nXPICK[1]={X 1800,Y -400,Z 1300,A 0,B 45,C 180}\n"
+                                     "XPICK[2]={X 1800,Y 400,Z 1300,A 0,B 45,C 180}\nENDDAT\n")
+    (tmp_path / "R1.src").write_text("DEF R1( )\nPTP XPICK[1]\nLIN XPICK[ 2 ]\nPTP XPICK[I]\nEND\n")
+    with pytest.raises(LineFileError, match=r"line 4: .*XPICK\[I\] is an array element chosen while the program runs"):
+        read_program(tmp_path / "R1.src")
+    (tmp_path / "R1.src").write_text("DEF R1( )\nPTP XPICK[1]\nLIN XPICK[ 2 ]\nEND\n")
+    program = read_program(tmp_path / "R1.src")
+    assert [(m.label, m.xyz_m) for m in program.motions] == [("XPICK[1]", pytest.approx((1.8, -0.4, 1.3))),
+                                                             ("XPICK[ 2 ]", pytest.approx((1.8, 0.4, 1.3)))]

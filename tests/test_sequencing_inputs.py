@@ -128,3 +128,30 @@ def test_task_no_robot_can_reach_is_named():
         m[2, 2] = 0.0
     with pytest.raises(ValueError, match="robot_matrices: task 2 cannot be reached by any robot"):
         split_tasks([a, b], [1.0, 1.0, 1.0])
+
+
+# --- issue 11, defect 14: extreme arguments are refused by name, before any work --------------------
+
+
+def test_a_matrix_beyond_the_route_size_limit_is_refused_before_any_copy():
+    huge = np.zeros((5_001, 5_001))  # zero pages: cheap to make, a few copies would not be
+    with pytest.raises(ValueError, match=r"time_matrix: got 5,001 nodes, expected in \[1, 5,000\] nodes"):
+        best_route(huge)
+
+
+@pytest.mark.parametrize("solve", [best_route, exact_route])
+def test_a_finite_but_absurd_move_time_is_refused_not_read_as_forbidden(solve):
+    # 1e300 + 1e300 + ... overflowed to inf and was reported as "a forbidden (inf) arc"
+    times = np.full((4, 4), 1e300)
+    np.fill_diagonal(times, 0.0)
+    with pytest.raises(ValueError, match=r"time_matrix\[0, 1\]: got 1e\+300, expected a move time in \[0, 86400\] s"):
+        solve(times)
+
+
+def test_split_refuses_absurd_process_times_and_seeds_by_name():
+    with pytest.raises(ValueError, match=r"process_time_s\[0\]: got 1e\+308"):
+        split_tasks([cell(), cell()], [1e308, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"seed: got 1180591620717411303424, expected an integer seed in \[0, 2\*\*63 - 1\]"):
+        split_tasks([cell(), cell()], [1.0, 1.0, 1.0], seed=2**70)
+    with pytest.raises(ValueError, match=r"time_limit: got 1e\+308"):
+        split_tasks([cell(), cell()], [1.0, 1.0, 1.0], time_limit=1e308)

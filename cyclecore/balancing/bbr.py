@@ -58,7 +58,9 @@ TIME_LIMIT = 1
 NODE_LIMIT = 2
 MEMORY_LIMIT = 3
 
-STEPS_PER_STATE = 1 << 16  # load-enumeration steps charged as one state against node_limit
+# load-enumeration steps charged as one state against node_limit: about what one expansion costs,
+# so charged states track the search's time and an effort limit stays near its time limit
+STEPS_PER_STATE = 1 << 11
 
 _ONE = np.uint64(1)
 
@@ -277,7 +279,7 @@ def _expand(task, ptr, idx, state, scratch, bits, keys, vals, run, clock, child_
             ended = _PARTIAL
             break
         run[_STEPS] += 1
-        if run[_STEPS] % 65536 == 0:
+        if run[_STEPS] % STEPS_PER_STATE == 0:
             if _out_of_states(run):
                 ended = _OUT_OF_STATES
                 break
@@ -502,7 +504,8 @@ def bbr_search(task, ptr, idx, ancestors, keys, vals, ask, time_limit, best_stat
     are charged (NODE_LIMIT) or ``ask[_ASK_POOL_CAP]`` open states are stored (MEMORY_LIMIT).
     ``keys`` (cap, words) uint64 / ``vals`` (cap,) int32 are the remember table (cap a power of
     two, vals zeroed); ``ask[_ASK_BATCH]`` loads are generated per expansion. Returns (best_m,
-    status, states charged: expanded plus long enumerations, as counted against the node limit).
+    status, states charged: expanded plus long enumerations, as counted against the node limit,
+    seconds the search ran: its own wall clock, compilation excluded).
     """
     n = task.shape[1]
     nw = keys.shape[1]
@@ -511,7 +514,7 @@ def bbr_search(task, ptr, idx, ancestors, keys, vals, ask, time_limit, best_stat
     best_m = ask[_ASK_INCUMBENT]
     goal = max(ask[_ASK_LOWER_BOUND], ask[_ASK_STOP_AT])
     if best_m <= goal:
-        return best_m, PROVEN, 0
+        return best_m, PROVEN, 0, 0.0
     clock = np.empty(2, dtype=np.float64)
     with objmode(t0="f8"):
         t0 = __import__("time").perf_counter()
@@ -692,7 +695,9 @@ def bbr_search(task, ptr, idx, ancestors, keys, vals, ask, time_limit, best_stat
         level = k + 1
         if level >= levels:
             level = 0
-    return best_m, status, run[_NODES] + run[_STEPS] // STEPS_PER_STATE
+    with objmode(t1="f8"):
+        t1 = __import__("time").perf_counter()
+    return best_m, status, run[_NODES] + run[_STEPS] // STEPS_PER_STATE, t1 - t0
 
 
 _TABLE_BYTES = 256 * 2**20  # memory for the remember table and for the open states, each
@@ -745,15 +750,25 @@ def search(line: SearchLine, c: int, incumbent_m: int, incumbent: np.ndarray, *,
     ``node_limit`` states (see the module docstring); ``batch`` loads are generated per expansion.
     Returns (stations, station (n,) flow order, status, states charged against ``node_limit``).
     """
+    m, station, status, nodes, _ = search_timed(line, c, incumbent_m, incumbent, lower_bound=lower_bound,
+                                                stop_at=stop_at, time_limit=time_limit, node_limit=node_limit,
+                                                batch=batch)
+    return m, station, status, nodes
+
+
+def search_timed(line: SearchLine, c: int, incumbent_m: int, incumbent: np.ndarray, *, lower_bound: int,
+                 stop_at: int, time_limit: float, node_limit: int, batch: int):
+    """:func:`search`, and the seconds the kernel ran (its own clock: a first call's compilation
+    is not counted against a caller's safety cap)."""
     t = line.t
     c = int(c)
     task = np.stack([t, line.head, lb2_weights(t, c), lb3_weights(t, c), -((-line.tail) // c)]).astype(np.int64)
     ask = np.array([c, lower_bound, incumbent_m, stop_at, node_limit, batch, _pool(line.n)], dtype=np.int64)
     keys, vals = _table(line.n)
     station = np.array(incumbent, dtype=np.int64)
-    m, status, nodes = bbr_search(task, line.ptr, line.idx, line.ancestors, keys, vals, ask, float(time_limit),
-                                  station)
-    return int(m), station, int(status), int(nodes)
+    m, status, nodes, seconds = bbr_search(task, line.ptr, line.idx, line.ancestors, keys, vals, ask,
+                                           float(time_limit), station)
+    return int(m), station, int(status), int(nodes), float(seconds)
 
 
 def _bitsets(rows: np.ndarray) -> np.ndarray:

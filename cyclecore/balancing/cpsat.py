@@ -300,9 +300,11 @@ def _balance(solver, status, station, plan: _Stations, times: np.ndarray, strong
 # The wall clock only stops a deterministic solve that runs far slower than usual (a heavily
 # loaded machine); it must never be the limit that binds, or the answer would depend on the load.
 WALL_CLOCK_CAP = 10.0
-# ... and never below this: the solver's fixed start (model copy, presolve) takes milliseconds to a
-# second on a busy machine whatever the limit, so a tiny limit must still end on effort, not clock.
-WALL_CLOCK_FLOOR_S = 2.0
+# ... and never below this: the solver's fixed start (model copy, presolve) takes up to seconds on
+# a busy machine whatever the limit (module-line's zone 2 at 0.5 s of effort took over 5 s of wall
+# clock at load average 12 on the 2-core reference machine), so a small limit must still end on
+# effort, not on the clock.
+WALL_CLOCK_FLOOR_S = 10.0
 
 
 def wall_clock_cap(time_limit: float) -> float:

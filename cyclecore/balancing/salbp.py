@@ -17,15 +17,14 @@ an effort of ``STATES_PER_SECOND`` search states per second (about that many sec
 project's 2-core reference machine), shared out between the searches as they run; ``node_limit``
 instead gives every exact search its own count. The same input then gives the same balance on a
 busy or an idle machine. The wall clock is only a safety cap at ten times the time limit (at
-least 2 s; :func:`.cpsat.wall_clock_cap`, shared with the constrained model); when it fires, the :class:`Balance` says so (``clock_capped``), since that answer may differ
+least 10 s; :func:`.cpsat.wall_clock_cap`, shared with the constrained model); when it fires, the :class:`Balance` says so (``clock_capped``), since that answer may differ
 from run to run.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,10 +40,11 @@ from .problem import Balance, IntegerLine, integer_line, station_times
 
 _BATCH = 2  # loads generated per expansion: small batches keep the cyclic search lively
 
-# Effort per second of time limit: BB&R charges about 2e4 to 5e4 states per second on this project's
-# 2-core reference machine under load (Scholl's WEE-MAG and WARNECKE graphs, measured
-# together); the lower figure keeps the effort near the time limit there. A count, not a clock,
-# keeps the answer repeatable.
+# Effort per second of time limit: BB&R charges 5,000 to 6,400 states per second on this project's
+# 2-core reference machine at load average 10 (Scholl's WEE-MAG, WARNECKE, ARC111 and BARTHOL2
+# graphs), about four times that on an idle core: the effort takes about the time limit there,
+# and the clock cap (ten times the limit) stays clear of it even on the busy machine. A count,
+# not a clock, keeps the answer repeatable.
 STATES_PER_SECOND = 20_000
 
 
@@ -57,7 +57,7 @@ class _Budget:
 
     time_limit: float
     node_limit: int | None
-    start: float = field(default_factory=time.perf_counter)
+    clock_used: float = 0.0  # seconds the searches ran (their own clocks: compilation excluded)
     states_left: int = 0
     clock_capped: bool = False
 
@@ -69,7 +69,7 @@ class _Budget:
         """Seconds before the safety cap fires (as CP-SAT's: :func:`.cpsat.wall_clock_cap`)."""
         from .cpsat import wall_clock_cap
 
-        return wall_clock_cap(self.time_limit) - (time.perf_counter() - self.start)
+        return wall_clock_cap(self.time_limit) - self.clock_used
 
     def exhausted(self, reserve: float = 0.0) -> bool:
         """No effort left (beyond ``reserve``, a share of the whole) or the clock cap fired."""
@@ -90,9 +90,11 @@ class _Budget:
         if left <= 0:
             self.clock_capped = True
             return ub, incumbent, bbr.TIME_LIMIT, 0
-        m, flow, status, used = bbr.search(line, c, ub, incumbent, lower_bound=lower_bound, stop_at=stop_at,
-                                           time_limit=left, node_limit=max(1, int(states)), batch=_BATCH)
+        m, flow, status, used, seconds = bbr.search_timed(line, c, ub, incumbent, lower_bound=lower_bound,
+                                                          stop_at=stop_at, time_limit=left,
+                                                          node_limit=max(1, int(states)), batch=_BATCH)
         self.states_left -= used
+        self.clock_used += seconds
         if status == bbr.TIME_LIMIT:
             self.clock_capped = True
         return m, flow, status, used
@@ -165,7 +167,7 @@ def salbp1(task_times, precedence, cycle_time, time_limit: float = 10.0, *, zoni
     ``task_times`` (n,) seconds in [0, 86400], at most 2,000 tasks; ``precedence`` (m, 2) pairs
     (i, j): i at j's station or earlier; ``cycle_time`` seconds; ``time_limit``: the search's
     effort, in seconds on the reference machine (module docstring; the wall clock is capped at
-    ten times it, at least 2 s); ``zoning`` see :func:`cyclecore.balancing.cpsat.check_zoning`;
+    ten times it, at least 10 s); ``zoning`` see :func:`cyclecore.balancing.cpsat.check_zoning`;
     ``node_limit``: states per exact search instead (see :mod:`.bbr`); ``seed``: CP-SAT's (with
     zoning). Returns a :class:`Balance` with ``objective`` = stations; ``clock_capped`` says
     whether the safety cap stopped a search.

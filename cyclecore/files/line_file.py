@@ -4,7 +4,11 @@ Loading is all-or-nothing: every problem found in the file and the CSVs it refer
 collected into one :class:`~cyclecore.model.errors.LineFileError` naming the file, the field path and
 what was expected; nothing is returned half-built.
 
-Spot CSVs use the columns offline-programming tools export, with units fixed by the column:
+A spot CSV is read only from inside the line file's folder (a relative path, no ``..`` or link
+leading out, never an absolute path), as UTF-8, with fields of at most
+``limits.MAX_CSV_FIELD_BYTES`` characters and every number in its range; a refused file is named,
+never quoted. Spot CSVs use the columns offline-programming tools export, with units fixed by the
+column:
 
 =================  ======================================================
 ``name``           task name (unique in the line)
@@ -28,6 +32,7 @@ from pathlib import Path
 
 import yaml
 
+from cyclecore import limits
 from cyclecore.arguments import PATH, Instance, arguments
 from cyclecore.files.output import check_writable, write_all_or_nothing  # noqa: F401 (their home until now)
 from cyclecore.files.programs.linking import tasks_from_programs
@@ -47,7 +52,13 @@ def load_line(path: str | Path, *, check_reach: bool = True) -> Line:
     targets no robot configuration reaches within joint limits.
     """
     path = Path(path)
-    raw = read_document(path)
+    return line_from_document(path, read_document(path), check_reach=check_reach)
+
+
+def line_from_document(path: Path, raw: dict, *, check_reach: bool = True) -> Line:
+    """A line from the mapping :func:`read_document` read from ``path`` (spot lists and robot
+    programs it references read relative to it): what :func:`load_line` does after reading, for a
+    caller that has read the file already (a line or a plant, by its content)."""
     problems: list[Problem] = []
     _inline_spot_lists(raw, path.parent, problems)
     tasks_from_programs(raw, path.parent, problems)  # robots with program: {file: R1.src} (issue 13)
@@ -154,7 +165,6 @@ def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dic
     """The tasks of a spot list, or None with the problems recorded (file name and line in each)."""
     import io
 
-    from cyclecore import limits
     from cyclecore.files.documents import decode_utf8
 
     where_file = f"{field} ({csv_path.name})"
@@ -217,9 +227,11 @@ def _read_spots(csv_path: Path, field: str, problems: list[Problem]) -> list[dic
     return [task for _, _, task in keyed]
 
 
-def _spot_task(row: dict, where: str, problems: list[Problem]):
-    from cyclecore import limits
+_SPOT_MM = limits.POSITION_M.scaled(1000.0, "mm")  # the columns' units
+_SPOT_DEG = limits.ORIENTATION_RAD.scaled(limits.DEG_PER_RAD, "°")
 
+
+def _spot_task(row: dict, where: str, problems: list[Problem]):
     ok = True
 
     def number(column: str, limit):
@@ -235,8 +247,7 @@ def _spot_task(row: dict, where: str, problems: list[Problem]):
             return None
         return value
 
-    millimetres = limits.POSITION_M.scaled(1000.0, "mm")
-    degrees = limits.ORIENTATION_RAD.scaled(limits.DEG_PER_RAD, "°")
+    millimetres, degrees = _SPOT_MM, _SPOT_DEG
     name = row.get("name", "")
     if not name:
         problems.append(Problem(f"{where}.name", "expected a task name"))

@@ -141,12 +141,12 @@ def _structure_problems(raw: dict) -> list[Problem]:
 @arguments(path=PATH)
 def load_line_or_plant(path: str | Path, *, check_reach: bool = True):
     """A line file or a plant file (a plant file has ``lines``, a line file ``stations``)."""
-    from cyclecore.files.line_file import load_line, read_document
+    from cyclecore.files.line_file import line_from_document, read_document
 
     raw = read_document(Path(path), kind="line or plant", fields="'stations' (a line) or 'lines' (a plant)")
     if "lines" in raw and "stations" not in raw:
         return load_plant(path, check_reach=check_reach)
-    return load_line(path, check_reach=check_reach)
+    return line_from_document(Path(path), raw, check_reach=check_reach)  # read once: a line may be large
 
 
 @arguments(plant=Instance(Plant), path=PATH)

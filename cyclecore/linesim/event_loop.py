@@ -148,16 +148,29 @@ def _earliest_blocked(f, s, first, count):
 
 
 @njit(cache=True, inline='always')
-def _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, busy_clock, around):
+def _settle(f, s, t, t0, t1, station, p, dirty, need, states, work_model, up_kind, busy_clock, around):
     """Move parts until nothing can move at time t, starting around stage ``around`` and spreading
-    upstream (a freed machine or place) and downstream (a new part) while something moves."""
+    upstream (a freed machine or place) and downstream (a new part) while something moves.
+
+    Passes run downstream to upstream over a range that grows for the next pass. Within a pass a
+    station is visited only if something it could act on changed since its last visit (``need``):
+    a machine or place of its own freed by the station after it (this pass), a part pushed into
+    the buffer before it, or a machine of its own released into the buffer after it (the next
+    pass). Any other visit would move nothing, so skipping it keeps every move, and its order, as
+    in visiting every station of the range on every pass."""
     n = p.shape[0]
     lo = max(around - 1, 0)
     hi = min(around + 1, n - 1)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(hi, lo - 1, -1):
+    for i in range(lo, hi + 1):
+        need[i] = 1
+    pending = True
+    while pending:
+        pending = False
+        low = lo
+        for i in range(hi, low - 1, -1):
+            if need[i] == 0:
+                continue
+            need[i] = 0
             first = int(p[i, _FIRST])
             count = int(p[i, _COUNT])
             for m in range(first, first + count):
@@ -174,12 +187,13 @@ def _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, bus
                         s[u, _DONE] = 0
                         _schedule(f, s, u, busy_clock)
                     dirty[i - 1] = 1
-                    if i - 1 < lo:
+                    need[i - 1] = 1  # a place or a machine freed upstream
+                    if i - 1 < low:
                         lo = i - 1
+                        pending = True
                 _start(f, s, m, t, states, i, work_model, up_kind, p)
                 _schedule(f, s, m, busy_clock)
                 dirty[i] = 1
-                changed = True
             if i < n - 1:
                 while station[i, LEVEL] < p[i, _PLACES]:
                     u = _earliest_blocked(f, s, first, count)
@@ -190,7 +204,9 @@ def _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, bus
                     s[u, _DONE] = 0
                     _schedule(f, s, u, busy_clock)
                     dirty[i] = 1
-                    changed = True
+                    need[i] = 1  # the released machine takes a part, on the next pass
+                    need[i + 1] = 1  # and the next station the part pushed
+                    pending = True
                     if i + 1 > hi:
                         hi = i + 1
 
@@ -251,6 +267,7 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
     f = np.zeros((machines, 10))
     s = np.zeros((machines, 7), dtype=np.int64)
     dirty = np.ones(n, dtype=np.int64)
+    need = np.zeros(n, dtype=np.int64)
     for i in range(n):
         for m in range(int(p[i, _FIRST]), int(p[i, _FIRST] + p[i, _COUNT])):
             s[m, _STAGE] = i
@@ -270,7 +287,7 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
     steps = 0
     t = 0.0
     for i in range(n - 1, -1, -1):
-        _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, busy_clock, i)
+        _settle(f, s, t, t0, t1, station, p, dirty, need, states, work_model, up_kind, busy_clock, i)
     while True:
         m = 0
         for j in range(1, machines):
@@ -329,7 +346,7 @@ def run_event_loop(cycle, places, parallel, work_model, up_kind, up, rep, busy_c
                 f[m, _UPTIME] = u
                 f[m, _NEXT_FAIL] = t + u
         _schedule(f, s, m, busy_clock)
-        _settle(f, s, t, t0, t1, station, p, dirty, states, work_model, up_kind, busy_clock, i)
+        _settle(f, s, t, t0, t1, station, p, dirty, need, states, work_model, up_kind, busy_clock, i)
     for m in range(machines):
         i = s[m, _STAGE]
         old = s[m, _SEG_STATE]

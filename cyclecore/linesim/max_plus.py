@@ -11,7 +11,9 @@ unlimited (the last station is never blocked).
 
 Operation-dependent failures (failure clock runs only while processing) only lengthen the part
 they hit: S_i(k) is the part's work content plus the repairs that fell into it, so the recursion
-stays exact. The uptime left on each station carries over from part to part. The arithmetic
+stays exact. The uptime left on each station carries over from part to part: failures are drawn
+per failure (the next time to failure, in busy time), so a part that no failure hits costs no
+random draw, only a subtraction. The arithmetic
 (and the order of random draws per stream) is the same as the event loop's, so both give the
 same sample path for the same seed. Memory: rolling arrays of B_max + 2 parts per station.
 

@@ -20,7 +20,6 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cyclecore.limits import TCP_SPEED_M_S
 from cyclecore import limits
 from cyclecore.robot.geometry import pose_matrix
 from cyclecore.model.ranges import Whole, Within
@@ -38,6 +37,26 @@ Joint6 = Annotated[tuple[Within(limits.JOINT_RANGE_RAD, limits.DEG_PER_RAD, "°"
                    Field(min_length=6, max_length=6)]
 
 SECONDS_PER_HOUR = 3600.0
+
+
+def _too_many_tasks(data) -> list:
+    """Problems of a line's mapping (or fields) with more tasks than a station or line may hold."""
+    from cyclecore.model.errors import Problem
+
+    stations = data.get("stations") if isinstance(data, dict) else None
+    if not isinstance(stations, (list, tuple)):
+        return []
+    problems, total = [], 0
+    for i, station in enumerate(stations):
+        tasks = station.get("tasks") if isinstance(station, dict) else getattr(station, "tasks", None)
+        count = len(tasks) if isinstance(tasks, (list, tuple)) else 0
+        total += count
+        if count > limits.TASKS_PER_STATION.high:
+            problems.append(Problem(f"stations[{i}].tasks", f"{count:,} tasks; expected at most "
+                                    f"{limits.TASKS_PER_STATION.high:,} in one station (split it into stations)"))
+    if total > limits.TASKS.high:
+        problems.append(Problem("stations", f"{total:,} tasks in all; expected at most {limits.TASKS.high:,}"))
+    return problems
 
 
 @contextmanager
@@ -153,6 +172,10 @@ class ProgramFile(_Value):
     the dialect comes from the extension), relative to the line file's folder and inside it."""
 
     file: Name
+    # what the program cannot say, when its tasks are read from it (``cyclecore import`` has options for these)
+    process_s: dict[Name, Duration] = {}  # seconds per call of a process routine (SPOT, GLUE …), by name
+    output_s: Duration = 0.0  # per output set
+    input_wait_s: Duration = 0.0  # per wait for an input or a condition
 
 
 class Robot(_Value):
@@ -186,7 +209,7 @@ class Task(_Value):
     configuration_deg: Joint6 | None = None
     process_time_s: Duration = 0.0  # weld, glue, fasten … with the robot standing still
     logic_time_s: Duration = 0.0  # I/O handshakes, gun closing, safety logic
-    tool: str | None = None
+    tool: Name | None = None
     after: tuple[Name, ...] = ()  # predecessors: task names that must be done no later than this one
     robot: Name | None = None  # the robot that does it (may be omitted when a station has one robot)
     robots: tuple[Name, ...] | None = None  # robots allowed to do it when re-splitting (default: all)
@@ -195,8 +218,9 @@ class Task(_Value):
     # the joint speed limits, or a straight TCP line at a programmed speed through ``via`` points
     motion: Literal["ptp", "linear"] = "ptp"
     ptp_speed: Within(limits.SPEED_OVERRIDE) | None = None  # share of joint max; default 1
-    tcp_speed_m_s: Annotated[float, Field(ge=TCP_SPEED_M_S.low, le=TCP_SPEED_M_S.high)] | None = None
+    tcp_speed_m_s: Within(limits.TCP_SPEED_M_S) | None = None
     via: tuple[Pose, ...] = ()  # a circular move's auxiliary point: a linear move passes it first
+    acceleration: Within(limits.SPEED_OVERRIDE) | None = None  # share of the joint (PTP) or TCP (linear) acceleration limits
 
     @model_validator(mode="after")
     def _one_target(self):
@@ -222,8 +246,8 @@ class Station(_Value):
     parallel: Whole(limits.PARALLEL) = 1  # identical copies of this station sharing the flow
     reliability: Reliability | None = None
     manual_bypass: ManualBypass | None = None
-    robots: tuple[Robot, ...] = ()
-    tasks: Annotated[tuple[Task, ...], Field(max_length=limits.TASKS.high)] = ()
+    robots: Annotated[tuple[Robot, ...], Field(max_length=limits.ROBOTS_PER_STATION.high)] = ()
+    tasks: Annotated[tuple[Task, ...], Field(max_length=limits.TASKS_PER_STATION.high)] = ()
     robot_slots: tuple[Pose, ...] = ()  # where an extra robot could be mounted
     tools_allowed: Whole(limits.TOOLS) | None = None  # max different tools in the station
 
@@ -415,6 +439,9 @@ class Line(_Value):
         from cyclecore.model.checks import check_line
         from cyclecore.model.errors import LineFileError, problems_from_validation
 
+        oversized = _too_many_tasks(data)
+        if oversized:  # refused before validating them: a million tasks would take minutes to refuse
+            raise LineFileError(source, oversized)
         with gc_paused():
             try:
                 line = cls.model_validate(data)

@@ -152,14 +152,15 @@ def _distinct(solutions: np.ndarray, tol: float = 1e-9) -> list[np.ndarray]:
 
 def programmed_motion_s(line: Line, robot: Robot, program: RobotProgram) -> float | None:
     """Motion time (s) of home → tasks → home when a task asks for more than a full-speed PTP
-    move: a ``ptp_speed`` share of the joint speed limits, or a linear move (the straight TCP
+    move: a ``ptp_speed`` share of the joint speed limits, an ``acceleration`` share of the joint
+    (or, for a linear move, TCP) acceleration limits, or a linear move (the straight TCP
     segment at the task's ``tcp_speed_m_s``, through its ``via`` points, each segment rest to rest
     with the linear-move kernel). None when every move is a plain PTP move (the caller's route
     totals are then the motion time). The return home is a full-speed PTP move."""
     from cyclecore.robot.motion import linear_move_duration, ptp_duration
 
     tasks = program.tasks
-    if all(t.motion == "ptp" and t.ptp_speed is None for t in tasks):
+    if all(t.motion == "ptp" and t.ptp_speed is None and t.acceleration is None for t in tasks):
         return None
     model = line.robot_model(robot.model)
     configs = program.configs
@@ -167,8 +168,9 @@ def programmed_motion_s(line: Line, robot: Robot, program: RobotProgram) -> floa
     start = configs[np.r_[0:n + 1]]
     end = configs[np.r_[1:n + 1, 0]]
     share = np.array([t.ptp_speed or 1.0 for t in tasks] + [1.0])
-    moves = ptp_duration(start, end, model.vmax[None, :] * share[:, None], model.amax, model.jmax,
-                         speed_override=robot.speed_override)
+    accelerating = np.array([t.acceleration or 1.0 for t in tasks] + [1.0])
+    moves = ptp_duration(start, end, model.vmax[None, :] * share[:, None], model.amax[None, :] * accelerating[:, None],
+                         model.jmax, speed_override=robot.speed_override)
     linear = [k for k, t in enumerate(tasks) if t.motion == "linear"]
     if not linear:
         return float(np.sum(moves))
@@ -184,6 +186,6 @@ def programmed_motion_s(line: Line, robot: Robot, program: RobotProgram) -> floa
         chain = np.stack([poses[k]] + [v.matrix for v in task.via] + [poses[k + 1]])
         speed = task.tcp_speed_m_s if task.tcp_speed_m_s is not None else model.max_tcp_speed_m_s
         moves[k] = float(np.sum(linear_move_duration(
-            chain[:-1], chain[1:], speed, model.max_tcp_acceleration_m_s2, model.max_tcp_jerk_m_s3,
-            *orientation, speed_override=robot.speed_override)))
+            chain[:-1], chain[1:], speed, model.max_tcp_acceleration_m_s2 * (task.acceleration or 1.0),
+            model.max_tcp_jerk_m_s3, *orientation, speed_override=robot.speed_override)))
     return float(np.sum(moves))

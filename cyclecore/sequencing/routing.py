@@ -31,6 +31,9 @@ def integer_scale(times: np.ndarray) -> float:
 # OR-Tools stops on a solution count; its clock limit is only a safety net this many times the
 # budget, so a busy machine changes how long a search takes, never what it finds
 CLOCK_CAP = 10.0
+# ... and never below this when a solution count is the stop: building the model and the first
+# solution take up to seconds on a busy machine whatever the budget (as balancing's CP-SAT cap)
+CLOCK_FLOOR_S = 10.0
 
 
 def search_parameters(time_limit: float, solution_limit: int | None = None):
@@ -39,9 +42,10 @@ def search_parameters(time_limit: float, solution_limit: int | None = None):
     params.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
-    params.time_limit.FromNanoseconds(max(1, int(round(time_limit * 1e9))))
     if solution_limit is not None:
         params.solution_limit = int(solution_limit)
+        time_limit = max(time_limit, CLOCK_FLOOR_S)
+    params.time_limit.FromNanoseconds(max(1, int(round(time_limit * 1e9))))
     return params
 
 

@@ -7,13 +7,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from cyclecore.arguments import PATH, Instance, Number, arguments
 from cyclecore.files.programs.mapping import DEFAULT_MODELS, dialect_of, read_program, robot_from_program
 from cyclecore.files.programs.program import Construct, ProgramTimes, fail
-from cyclecore.model.errors import LineFileError
+from cyclecore.limits import DURATION_S
+from cyclecore.model.errors import LineFileError, problems_from_validation
 from cyclecore.model.line import Line, Station
 from cyclecore.model.robot_models import bundled_robot_models
-from cyclecore.limits import DURATION_S
 from cyclecore.results import Result
 
 SECONDS = Number(at_least=DURATION_S.low, at_most=DURATION_S.high, unit="s")
@@ -134,6 +136,8 @@ def import_programs(programs, *, line_name: str = "imported", station: str = "ST
                                                                      tasks=tuple(tasks)),))
     except LineFileError as error:
         raise _located(error, into, station, robots, tasks, where) from None
+    except ValidationError as error:  # a station made here (its name is the caller's)
+        raise LineFileError(f"station {station!r}", problems_from_validation(error)) from None
     return ImportReport(line, station, tuple(summaries))
 
 

@@ -5,7 +5,8 @@ E6AXIS/AXIS (A1..A6 deg), declared in the ``.dat`` (or the ``.src``) or written 
 (``PTP {A1 0,...}``, ``LIN {X ...}``). Inline forms (``;FOLD PTP P1 ...`` with a body of
 ``PDAT_ACT=``, ``FDAT_ACT=``, ``BAS(#PTP_PARAMS,v)``, ``PTP XP1``) move as one unit. Speeds:
 ``BAS(#PTP_PARAMS,v)``/``BAS(#VEL_PTP,v)`` (percent of the axis maximum), PDAT ``VEL``;
-``BAS(#CP_PARAMS,v)``, ``$VEL.CP`` and LDAT ``VEL`` (m/s). Frames: ``$BASE``/``$TOOL`` set to a
+``BAS(#CP_PARAMS,v)``, ``$VEL.CP`` and LDAT ``VEL`` (m/s); accelerations from PDAT/LDAT ``ACC``
+and ``BAS(#ACC_PTP,a)``/``BAS(#ACC_CP,a)`` (percent of the robot's). Frames: ``$BASE``/``$TOOL`` set to a
 literal FRAME, BASE/TOOL numbers from FDAT or ``BAS(#BASE,n)`` (a number other than 0 whose
 BASE_DATA the program does not hold is reported and taken as the robot base). The first DEF (the
 main routine) is read, or the one named; a call of a routine of the same file that moves the robot
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, fail, matrix, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, pose_fields,
     read_lines, units,
 )
 
@@ -44,6 +45,7 @@ _ASSIGNED = re.compile(r"^(\w+)(?:\.\w+)?\s*=")
 _ROUTINE = re.compile(r"^(GLOBAL\s+)?DEF\s+\w+", re.I)
 _ROUTINE_NAME = re.compile(r"^(?:GLOBAL\s+)?DEF\s+(\w+)", re.I)
 _END = re.compile(r"^END\b", re.I)
+_ARRAY_ITEM = re.compile(r"^(\w+\[\s*\d+(?:\s*,\s*\d+)*\s*\])\s*=\s*(\{.*)$")
 _CODE = re.compile(r'^((?:[^;"]|"[^"]*")*)')
 
 
@@ -53,7 +55,7 @@ def code_of(line: str) -> str:
 
 
 _AGGREGATE = re.compile(r"^\{\s*(?:\w+\s*:)?\s*(.*)\}\s*$")
-_FIELD = re.compile(r"^(\$?\w+)\s+(.+)$")
+_FIELD = re.compile(r"^(\$?\w+(?:\[\])?)\s*(.+)$")
 _BITS = re.compile(r"^'B([01]+)'$", re.I)
 _NUMERIC = re.compile(r"^[-+]?[\d.]")
 
@@ -64,7 +66,7 @@ def aggregate(text: str, file, line: int) -> dict:
     if not m:
         fail(file, line, "a complete aggregate {NAME value, ...} (is the declaration cut short?)", text.strip())
     out = {}
-    for part in filter(None, (p.strip() for p in m.group(1).split(","))):
+    for part in filter(None, (p.strip() for p in _top_level_parts(m.group(1)))):
         fm = _FIELD.match(part)
         if not fm:
             fail(file, line, "fields written NAME value", part)
@@ -75,6 +77,26 @@ def aggregate(text: str, file, line: int) -> dict:
         except ValueError:
             fail(file, line, f"a number for {name}", value)
     return out
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """Fields of an aggregate: split at commas outside nested braces and strings (an LDAT's
+    ``CB {AUX_PT {ORI #CONSIDER,…}}``, an FDAT's ``POINT2[] " "``)."""
+    parts, depth, quoted, current = [], 0, False, []
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "{":
+            depth += 1
+        elif not quoted and ch == "}":
+            depth -= 1
+        if ch == "," and depth == 0 and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
 
 
 class Declarations(dict):
@@ -95,12 +117,16 @@ def _declarations(lines, file) -> Declarations:
     for index, raw in enumerate(lines):
         if "=" not in raw or ("{" not in raw and "DECL" not in raw.upper()):  # declarations are NAME={...}
             continue
-        m = DECL.match(code_of(raw))
-        if m:
-            value = m.group(3).strip()
+        code = code_of(raw)
+        m = DECL.match(code)
+        item = None if m else _ARRAY_ITEM.match(code)  # XP[3]={X …}: an element of a declared array
+        if m or item:
+            kind, name, value = (m.group(1).upper(), m.group(2), m.group(3)) if m else ("ITEM", item.group(1),
+                                                                                        item.group(2))
+            value = value.strip()
             if not _AGGREGATE.match(value):
                 fail(file, index + 1, "a complete aggregate {NAME value, ...} (is the declaration cut short?)", value)
-            dict.__setitem__(decls, m.group(2).upper(), (m.group(1).upper(), value, file, index + 1))
+            dict.__setitem__(decls, re.sub(r"\s+", "", name).upper(), (kind, value, file, index + 1))
     return decls
 
 
@@ -149,8 +175,8 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
                                           f"{path.with_suffix('.dat').name}, which is absent")
     name = re.match(r"^(?:GLOBAL\s+)?DEF\s+(\w+)", codes[main_start], re.I).group(1)
 
-    state = dict(ptp=None, cp=None, base=IDENTITY, base_name="0", tool=IDENTITY, tool_name="0",
-                 approximation=None)
+    state = dict(ptp=None, cp=None, acc_ptp=None, acc_cp=None, base=IDENTITY, base_name="0", tool=IDENTITY,
+                 tool_name="0", approximation=None)
     reported_frames = set()
     motions, constructs = [], []
     starts, ends = [], []
@@ -218,15 +244,13 @@ def read_krl(path: Path, times: ProgramTimes, routine: str | None = None) -> Pro
                 kind = "ptp" if keyword in ("PTP", "SPTP") else "circular" if via is not None else "linear"
                 if kind != "ptp" and target[0] == "joints":
                     fail(path, n, f"a Cartesian target for {keyword} (a joint target moves PTP)")
-                if motions:
+                if motions:  # what followed the previous motion is its time; before the first, this one's
                     motions[-1] = _with_time(motions[-1], pending_process, pending_logic, pending_calls)
-                elif pending_process or pending_logic:
-                    pass  # counted on this, the first motion
                 process, logic, calls = (pending_process, pending_logic, pending_calls) if not motions else (0.0, 0.0, [])
                 pending_process = pending_logic = 0.0
                 pending_calls = []
-                motions.append(_motion(n, targets[-1], kind, target, via, state, approximation or state["approximation"],
-                                       process, logic, calls))
+                motions.append(checked(path, _motion(n, targets[-1], kind, target, via, state,
+                                                     approximation or state["approximation"], process, logic, calls)))
                 unit = call if call is not None else fold_start if depth > 0 and fold_start is not None else index
                 starts.append(unit)
                 ends.append(unit + 1)
@@ -328,9 +352,9 @@ def _routine_end(codes, start: int) -> int:
 def _split_targets(rest: str) -> list[str]:
     parts, depth, current = [], 0, ""
     for ch in rest:
-        if ch == "{":
+        if ch in "{[":
             depth += 1
-        elif ch == "}":
+        elif ch in "}]":
             depth -= 1
         if ch in ", \t" and depth == 0:
             if current.strip():
@@ -348,7 +372,7 @@ def _point(target: str, decls, assigned, dat, path, n):
     if target.startswith("{"):
         values = aggregate(target, path, n)
     else:
-        name = target.upper()
+        name = re.sub(r"\s+", "", target).upper()
         if "[" in name and name not in decls:
             fail(path, n, f"a declared or literal target; {target} is an array element chosen while the program runs")
         if name not in decls:
@@ -388,10 +412,12 @@ def _motion(n, label, kind, target, via, state, approximation, process, logic, c
                                                                [w.get("C", 0.0), w.get("B", 0.0), w.get("A", 0.0)]))
     tool_xyz, tool_rpy = pose_fields(state["tool"])
     label = label if not label.startswith("{") else _literal_label(label)
+    acceleration = state["acc_ptp"] if kind == "ptp" else state["acc_cp"]
     return Motion(n, label, kind, xyz, rpy, joints, via_xyz, via_rpy, f"tool {state['tool_name']}",
                   tool_xyz, tool_rpy, configuration, ranges,
                   state["ptp"] if kind == "ptp" else None, state["cp"] if kind != "ptp" else None,
-                  approximation, process, logic, tuple(calls), (n - 1, n))
+                  approximation, process, logic, tuple(calls), (n - 1, n),
+                  None if acceleration is None or acceleration == 1.0 else acceleration)
 
 
 def _with_time(motion: Motion, process, logic, calls) -> Motion:
@@ -419,13 +445,15 @@ def _inline_setting(text, upper, state, decls, path, n):
     if m:
         value = _number(m.group(2), path, n)
         if m.group(1) == "PTP":
-            state["ptp"] = min(max(value, 1e-3), 100.0) / 100.0
+            state["ptp"] = value / 100.0
         else:
             state["cp"] = value
         return
     m = re.match(r"^(PDAT_ACT|LDAT_ACT|FDAT_ACT)\s*=\s*(\w+)", upper)
     if m and m.group(2) in decls:
         values = decls[m.group(2)][1]
+        if m.group(1) in ("PDAT_ACT", "LDAT_ACT") and isinstance(values.get("ACC"), float):
+            state["acc_ptp" if m.group(1) == "PDAT_ACT" else "acc_cp"] = values["ACC"] / 100.0
         if m.group(1) == "PDAT_ACT" and isinstance(values.get("VEL"), float):
             state["ptp"] = values["VEL"] / 100.0
         elif m.group(1) == "LDAT_ACT" and isinstance(values.get("VEL"), float):
@@ -441,9 +469,13 @@ def _inline_setting(text, upper, state, decls, path, n):
 
 def _setting(text, upper, state, decls, path, n) -> str | None:
     """Apply a speed, frame or tool setting; 'speed', 'frame' or None (not a setting)."""
+    m = re.match(r"^BAS\s*\(#ACC_(PTP|CP)\s*,\s*([^)]+)\)", upper)
+    if m:
+        state["acc_ptp" if m.group(1) == "PTP" else "acc_cp"] = _number(m.group(2), path, n) / 100.0
+        return "speed"
     m = re.match(r"^BAS\s*\(#(VEL_PTP|PTP_PARAMS)\s*,\s*([^)]+)\)", upper)
     if m:
-        state["ptp"] = min(max(_number(m.group(2), path, n), 1e-3), 100.0) / 100.0
+        state["ptp"] = _number(m.group(2), path, n) / 100.0
         return "speed"
     m = re.match(r"^BAS\s*\(#CP_PARAMS\s*,\s*([^)]+)\)", upper) or re.match(r"^\$VEL\.CP\s*=\s*(.+)$", upper)
     if m:
@@ -491,7 +523,7 @@ def _spline_parameters(text: str, state: dict, decls: dict, path, n) -> None:
     ``$VEL = SVEL_CP(2.0, , LCPDAT1)``); frames there (``STOOL2``, ``SBASE``) come from FDAT."""
     joint = re.search(r"SVEL_JOINT\s*\(\s*([-+\d.]+)", text, re.I)
     if joint:
-        state["ptp"] = min(max(_number(joint.group(1), path, n), 1e-3), 100.0) / 100.0
+        state["ptp"] = _number(joint.group(1), path, n) / 100.0
     cp = re.search(r"SVEL_CP\s*\(\s*([-+\d.]+)", text, re.I)
     if cp:
         state["cp"] = _number(cp.group(1), path, n)

@@ -4,15 +4,20 @@ The file is named relative to the line file's folder and must lie inside it (no 
 path out of it); the dialect comes from the extension. When the line file also lists tasks for
 that robot (as ``cyclecore import`` writes them), those are used and the program only tells
 ``cyclecore sequence --programs`` which text to rewrite; otherwise the tasks are read from the
-program, and the robot's ``home_deg`` and ``tcp`` come from it when the file gives none.
+program (with the process, output and input-wait times ``program:`` gives), and the robot's
+``home_deg`` and ``tcp`` come from it when the file gives none.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from cyclecore.files.programs.mapping import read_program, robot_from_program
+from cyclecore.files.programs.program import ProgramTimes
 from cyclecore.model.errors import LineFileError, Problem
+from cyclecore.model.line import ProgramFile
 from cyclecore.model.robot_models import RobotModel, bundled_robot_models
 
 
@@ -58,7 +63,13 @@ def tasks_from_programs(raw: dict, folder: Path, problems: list[Problem]) -> Non
             if model is None:
                 continue  # the line's checks name the unknown model
             try:
-                program = read_program(path)
+                times = ProgramTimes(**{k: robot["program"][k] for k in ("process_s", "output_s", "input_wait_s")
+                                        if k in robot["program"]})
+                ProgramFile.model_validate(robot["program"])
+            except (TypeError, ValidationError):
+                continue  # the line's checks name a bad field of program: by its path
+            try:
+                program = read_program(path, times)
                 made, program_tasks, _ = robot_from_program(program, str(robot.get("name")), robot["model"], model)
             except LineFileError as error:
                 problems.extend(Problem(where, f"{Path(error.file).name}: {p}") for p in error.problems)

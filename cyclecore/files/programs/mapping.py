@@ -13,9 +13,11 @@ configuration of its first target, so home → first target costs nothing that t
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
+from pydantic import ValidationError
 
 from cyclecore.arguments import PATH, Instance, arguments
 from cyclecore.files.output import write_all_or_nothing
@@ -25,6 +27,7 @@ from cyclecore.files.programs.program import (
 )
 from cyclecore.files.programs.rapid import read_rapid
 from cyclecore.files.programs.tp import read_tp
+from cyclecore.model.errors import LineFileError, Problem, problems_from_validation
 from cyclecore.model.line import Pose, ProgramFile, Robot, Task
 from cyclecore.model.robot_models import RobotModel
 from cyclecore.robot.geometry import invert
@@ -79,30 +82,35 @@ def robot_from_program(program: Program, robot: str, model_name: str, model: Rob
     previous = None
     home = None
     for motion, name in zip(program.motions, names):
-        fields = dict(name=name, process_time_s=motion.process_s, logic_time_s=motion.logic_s,
-                      tool=motion.tool if len(tools) > 1 else None)
-        if motion.joints_deg is not None:
-            fields["joints_deg"] = motion.joints_deg
-            q = np.radians(motion.joints_deg)
-        else:
-            target = _for_robot_tool(motion.xyz_m, motion.rpy_deg, motion, robot_tool)
-            xyz, rpy = pose_fields(target)
-            fields["pose"] = Pose(xyz_m=xyz, rpy_deg=rpy)
-            q = _taught_branch(arm, target @ invert(robot_tool), motion, previous, notes)
-            if q is not None and any(r is not None for r in motion.joint_ranges_deg):
-                fields["configuration_deg"] = tuple(float(v) for v in np.degrees(q))
-        if motion.kind == "ptp":
-            if motion.ptp_speed is not None and motion.ptp_speed < 1.0:
-                fields["ptp_speed"] = motion.ptp_speed
-        else:
-            fields["motion"] = "linear"
-            if motion.tcp_speed_m_s is not None:
-                fields["tcp_speed_m_s"] = motion.tcp_speed_m_s
-            if motion.via_xyz_m is not None:
-                via = _for_robot_tool(motion.via_xyz_m, motion.via_rpy_deg, motion, robot_tool)
-                xyz, rpy = pose_fields(via)
-                fields["via"] = (Pose(xyz_m=xyz, rpy_deg=rpy),)
-        tasks.append(Task(**fields))
+        try:
+            fields = dict(name=name, process_time_s=motion.process_s, logic_time_s=motion.logic_s,
+                          tool=motion.tool if len(tools) > 1 else None)
+            if motion.joints_deg is not None:
+                fields["joints_deg"] = motion.joints_deg
+                q = np.radians(motion.joints_deg)
+            else:
+                target = _for_robot_tool(motion.xyz_m, motion.rpy_deg, motion, robot_tool)
+                xyz, rpy = pose_fields(target)
+                fields["pose"] = Pose(xyz_m=xyz, rpy_deg=rpy)
+                q = _taught_branch(arm, target @ invert(robot_tool), motion, previous, notes)
+                if q is not None and any(r is not None for r in motion.joint_ranges_deg):
+                    fields["configuration_deg"] = tuple(float(v) for v in np.degrees(q))
+            if motion.acceleration is not None and motion.acceleration < 1.0:
+                fields["acceleration"] = motion.acceleration
+            if motion.kind == "ptp":
+                if motion.ptp_speed is not None and motion.ptp_speed < 1.0:
+                    fields["ptp_speed"] = motion.ptp_speed
+            else:
+                fields["motion"] = "linear"
+                if motion.tcp_speed_m_s is not None:
+                    fields["tcp_speed_m_s"] = motion.tcp_speed_m_s
+                if motion.via_xyz_m is not None:
+                    via = _for_robot_tool(motion.via_xyz_m, motion.via_rpy_deg, motion, robot_tool)
+                    xyz, rpy = pose_fields(via)
+                    fields["via"] = (Pose(xyz_m=xyz, rpy_deg=rpy),)
+            tasks.append(Task(**fields))
+        except (ValidationError, ValueError) as error:  # a value out of the line model's ranges
+            raise _at_line(program.file, motion.line, error) from None
         if q is not None:
             previous = q
             if home is None:
@@ -117,9 +125,21 @@ def robot_from_program(program: Program, robot: str, model_name: str, model: Rob
         notes.append(Construct(first.line, "", f"no target of the program is reachable by {model_name}: "
                                               "home set to the middle of the joint ranges"))
     tcp_xyz, tcp_rpy = pose_fields(robot_tool)
-    robot_value = Robot(name=robot, model=model_name, tcp=Pose(xyz_m=tcp_xyz, rpy_deg=tcp_rpy), home_deg=home_deg,
-                        program=ProgramFile(file=program_file) if program_file else None)
+    try:
+        robot_value = Robot(name=robot, model=model_name, tcp=Pose(xyz_m=tcp_xyz, rpy_deg=tcp_rpy), home_deg=home_deg,
+                            program=ProgramFile(file=program_file) if program_file else None)
+    except (ValidationError, ValueError) as error:
+        raise _at_line(program.file, first.line, error) from None
     return robot_value, tasks, notes
+
+
+def _at_line(file, line: int, error: Exception) -> LineFileError:
+    """A model value out of range, named by the program line it came from."""
+    if isinstance(error, ValidationError):
+        problems = [dataclasses.replace(p, path=f"line {line}: {p.path}") for p in problems_from_validation(error)]
+    else:
+        problems = [Problem(f"line {line}", f"a target cyclecore can use ({error})")]
+    return LineFileError(file, problems)
 
 
 def _for_robot_tool(xyz_m, rpy_deg, motion, robot_tool) -> np.ndarray:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cyclecore.limits import MAX_PROGRAM_BYTES
+from cyclecore.limits import MAX_PROGRAM_BYTES, TCP_SPEED_M_S
 from cyclecore.model.errors import LineFileError, Problem
 from cyclecore.results import Result
 from cyclecore.robot.geometry import pose_matrix, rpy_from_matrix
@@ -99,6 +99,7 @@ class Motion(Result):
     logic_s: float
     calls: tuple
     unit: tuple  # (first, end) 0-based line indices of the text that moves with this motion
+    acceleration: float | None = None  # share of the acceleration limits (KRL ACC, AccSet, TP ACCn)
 
     missing_reasons = {
         "xyz_m": "a joint target", "rpy_deg": "a joint target", "joints_deg": "a Cartesian target",
@@ -108,6 +109,7 @@ class Motion(Result):
         "tcp_speed_m_s": "a PTP move, or no TCP speed programmed",
         "approximation": "the move stops exactly at its target",
         "joint_ranges_deg": "the program's configuration does not bound this axis (or has no end here: inf)",
+        "acceleration": "full acceleration (100 %)",
     }
 
 
@@ -183,6 +185,18 @@ def read_lines(path: Path) -> tuple[tuple[str, ...], str]:
         fail(path, line, "text in UTF-8 or Latin-1 (a robot program); found the control byte "
                          f"0x{ord(bad.group()):02x}: is it a binary file or UTF-16?")
     return tuple(text.splitlines(keepends=True)), encoding
+
+
+def checked(path, motion: Motion) -> Motion:
+    """The motion, after checking its speeds are ones a robot runs: a PTP share in (0, 100] %, a
+    TCP speed in ``limits.TCP_SPEED_M_S``; a program's 0 % or 0 mm/s is refused by its line."""
+    if motion.ptp_speed is not None and not 0.0 < motion.ptp_speed <= 1.0:
+        fail(path, motion.line, "a PTP speed in (0, 100] % of the joint maximum", f"{motion.ptp_speed * 100:g} %")
+    if motion.acceleration is not None and not 0.0 < motion.acceleration <= 1.0:
+        fail(path, motion.line, "an acceleration in (0, 100] % of the robot's", f"{motion.acceleration * 100:g} %")
+    if motion.tcp_speed_m_s is not None and not TCP_SPEED_M_S.holds(motion.tcp_speed_m_s):
+        fail(path, motion.line, f"a TCP speed {TCP_SPEED_M_S.text()}", f"{motion.tcp_speed_m_s:g} m/s")
+    return motion
 
 
 # --- poses ----------------------------------------------------------------------------------------
@@ -269,10 +283,7 @@ def reordered_text(program: Program, order: list[int]) -> str:
     for slot, span in enumerate(spans):
         out.extend(lines[cursor:span[0]])
         chosen = spans[order[slot]]
-        block = lines[chosen[0]:chosen[1]]
-        if block and not block[-1].endswith(("\n", "\r")) and chosen[1] != len(lines):
-            block[-1] += "\n"
-        out.extend(block)
+        out.extend(lines[chosen[0]:chosen[1]])  # a unit ends before the routine's END: its line end is its own
         cursor = span[1]
     out.extend(lines[cursor:])
     return "".join(out)

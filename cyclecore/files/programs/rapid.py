@@ -8,7 +8,7 @@ MoveAbsJ and the ``…DO`` forms; speeddata ``v100`` or declared (``v_tcp`` mm/s
 ``z50``; tooldata and wobjdata declared in the module (pose in base = uframe · oframe · target).
 The configuration cf1, cf4, cf6 gives the quadrant of axes 1, 4 and 6; cfx depends on the arm and
 is not used. ABB limits a MoveJ by its TCP speed only loosely, so a MoveJ is timed at full joint
-speed (reported once). PROC main (or the first PROC, or the one named) is read; a call of a PROC of
+speed (reported once); ``AccSet`` gives the acceleration share. PROC main (or the first PROC, or the one named) is read; a call of a PROC of
 the module that moves the robot (``Path_10;``, as RobotStudio writes them) is followed, its motions
 counted at the call in file order (the program then cannot be re-ordered); a moving PROC called
 with arguments (targets passed in) or calling itself is refused.
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, fail, matrix, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, pose_fields,
     quaternion_matrix, read_lines, units,
 )
 
@@ -35,7 +35,7 @@ BLOCK_OPEN = re.compile(r"^\s*(IF\b.*\bTHEN\s*$|FOR\b|WHILE\b|TEST\b)", re.I)
 BLOCK_CLOSE = re.compile(r"^\s*(ENDIF|ENDFOR|ENDWHILE|ENDTEST)\b", re.I)
 CONTROL = re.compile(r"^(IF|ELSE|ELSEIF|ENDIF|FOR|ENDFOR|WHILE|ENDWHILE|TEST|CASE|DEFAULT|ENDTEST|GOTO|"
                      r"RETURN|EXIT|STOP|BREAK|RAISE|TRYNEXT|RETRY)\b", re.I)
-NEUTRAL = re.compile(r"^(ConfJ|ConfL|TPWrite|TPErase|ClkReset|ClkStart|ClkStop|SingArea|AccSet|VelSet|"
+NEUTRAL = re.compile(r"^(ConfJ|ConfL|TPWrite|TPErase|ClkReset|ClkStart|ClkStop|SingArea|VelSet|"
                      r"ErrWrite|%%%|VERSION|LANGUAGE)\b", re.I)
 
 
@@ -201,6 +201,7 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
     motions, constructs, starts, ends = [], [], [], []
     pending = [0.0, 0.0, []]
     told_movej = told_external = False
+    accel = [1.0]  # AccSet's share, modal
     blocked = None
 
     def walk(first_statement: int, last_statement: int, call, stack: tuple) -> None:
@@ -242,14 +243,21 @@ def read_rapid(path: Path, times: ProgramTimes, routine: str | None = None) -> P
                     pending = [0.0, 0.0, []]
                 target, via = points[-1], points[0] if kind == "circular" else None
                 label = args[count - 1] if not args[count - 1].startswith("[") else _literal_label(args[count - 1])
-                motions.append(_motion(n, label, kind, target, via, args[count + 2], tool,
-                                       speed if kind != "ptp" else None,
-                                       None if zone.lower() == "fine" else zone, pending))
+                motions.append(checked(path, dataclasses.replace(
+                    _motion(n, label, kind, target, via, args[count + 2], tool, speed if kind != "ptp" else None,
+                            None if zone.lower() == "fine" else zone, pending),
+                    acceleration=None if accel[0] == 1.0 else accel[0])))
                 pending = [0.0, 0.0, []]
                 starts.append(first if call is None else call[0])
                 ends.append(last + 1 if call is None else call[1])
                 if keyword.endswith("DO"):
                     pending[1] += times.output_s
+                continue
+            if keyword == "ACCSET":  # AccSet Acc, Ramp: percent of the robot's acceleration, from here on
+                args, _ = _positional(_split_args(code[len(keyword):]))
+                accel[0] = _number(args[0] if args else None, path, n) / 100.0
+                if motions and blocked is None:
+                    blocked = f"line {n}: {code} changes the acceleration between motions"
                 continue
             if keyword == "WAITTIME":
                 args, _ = _positional(_split_args(code[len(keyword):]))

@@ -4,7 +4,7 @@
 ``C P[4]`` continues on the next line with ``: P[5] speed term``. ``/POS`` holds each point, one
 block per motion group: Cartesian (UF, UT, ``CONFIG : 'N U T, t1, t4, t6'``, X/Y/Z mm, W/P/R deg
 with R = Rz(R)·Ry(P)·Rx(W)) or joint (J1..J6 deg). Only group 1 (the robot) is read; others are
-reported. Speeds: J in ``%`` (share of the joint maximum), L/C in ``mm/sec`` or ``cm/min``; a speed
+reported. Speeds: J in ``%`` (share of the joint maximum), ``ACCn`` the acceleration share, L/C in ``mm/sec`` or ``cm/min``; a speed
 in ``sec``, ``msec``, ``deg/sec``, ``max_speed`` or a register is reported and timed at full speed.
 User frames and tools are applied when the program builds them from position registers
 (``PR[9,1]=…``, ``UTOOL[9]=PR[9]``); one it does not define is reported and taken as the world
@@ -18,10 +18,8 @@ import dataclasses
 import re
 from pathlib import Path
 
-import numpy as np
-
 from cyclecore.files.programs.program import (
-    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, fail, matrix, numbers, pose_fields,
+    IDENTITY, Construct, Motion, Program, ProgramTimes, block_balance, checked, fail, matrix, numbers, pose_fields,
     read_lines, units,
 )
 
@@ -111,16 +109,30 @@ def read_tp(path: Path, times: ProgramTimes, routine: str | None = None) -> Prog
             if shifted:
                 fail(path, n, f"a target where the program puts it; {shifted.group(1)} moves it by a register "
                               "set while the program runs")
-            if options.strip():
-                constructs.append(Construct(n, code, f"motion options not timed: {options.strip()}"))
+            acc = re.search(r"\bACC\s*(\d+)\b", options)
+            acceleration = None
+            if acc:
+                options = options[:acc.start()] + options[acc.end():]
+                acceleration = min(float(acc.group(1)), 100.0) / 100.0
+                if float(acc.group(1)) > 100:
+                    constructs.append(Construct(n, code, f"ACC{acc.group(1)} above 100: timed at the robot's "
+                                                         "acceleration (ACC100)"))
+            processes = [word for word in re.findall(r"\b([A-Za-z_]\w*)\s*\[", options)
+                         if times.process_time(word) is not None]  # SPOT[SD=1,P=1,S=1,ED=1] on the move
+            unread = re.sub(r"\b(" + "|".join(map(re.escape, processes)) + r")\s*\[[^\]]*\]", "", options).strip() \
+                if processes else options.strip()
+            if unread:
+                constructs.append(Construct(n, code, f"motion options not timed: {unread}"))
             uframe = _frame(frames, "UFRAME", target["uf"], registers, reported, constructs, n, code)
             utool = _frame(frames, "UTOOL", target["ut"], registers, reported, constructs, n, code)
             if motions:
                 motions[-1] = _add(motions[-1], *pending)
                 pending = [0.0, 0.0, []]
             kind = "ptp" if letter == "J" else "circular" if via is not None else "linear"
-            motions.append(_motion(n, target, via, kind, uframe, utool, share, speed, term, pending))
-            pending = [0.0, 0.0, []]
+            motions.append(checked(path, dataclasses.replace(
+                _motion(n, target, via, kind, uframe, utool, share, speed, term, pending),
+                acceleration=None if acceleration in (None, 1.0) else acceleration)))
+            pending = [sum(times.process_time(w) for w in processes), 0.0, [w.upper() for w in processes]]
             starts.append(first)
             ends.append(last + 1)
             continue
@@ -250,7 +262,7 @@ def _speed_and_term(letter, rest, constructs, n, code, path):
     speed = share = None
     unit = re.match(r"^([-+]?[\d.]+)(%|mm/sec|cm/min|sec|msec|deg/sec)$", speed_text)
     if unit and unit.group(2) == "%" and letter == "J":
-        share = min(max(float(unit.group(1)), 0.1), 100.0) / 100.0
+        share = float(unit.group(1)) / 100.0
     elif unit and unit.group(2) == "mm/sec" and letter != "J":
         speed = float(unit.group(1)) / 1000.0
     elif unit and unit.group(2) == "cm/min" and letter != "J":
