@@ -8,6 +8,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,6 +31,20 @@ void require(bool ok, const std::string& what) {
     if (!ok) throw py::value_error(what);
 }
 
+// The vector path to use: "auto" (the fastest this CPU runs) or one named path, for the tests
+// that check every path gives the same bits.
+cyclecore::Isa isa_from(const std::string& name) {
+    using cyclecore::Isa;
+    if (name == "auto") return cyclecore::best_isa();
+    for (Isa isa : {Isa::scalar, Isa::sse2, Isa::avx2}) {
+        if (name == cyclecore::isa_name(isa)) {
+            require(cyclecore::isa_available(isa), "isa: " + name + " is not available on this CPU");
+            return isa;
+        }
+    }
+    throw py::value_error("isa: got '" + name + "', expected 'auto', 'scalar', 'sse2' or 'avx2'");
+}
+
 // Limits as a (n_sets, dof) block; n_sets is 1 (shared) or n (one set per move).
 std::vector<AxisConstants> constants_from(const Array& vmax, const Array& amax, const Array& jmax,
                                           std::size_t& n_sets, std::size_t dof) {
@@ -43,8 +58,11 @@ std::vector<AxisConstants> constants_from(const Array& vmax, const Array& amax, 
     return cyclecore::limit_constants(vmax.data(), amax.data(), jmax.data(), n_sets, dof);
 }
 
-Array ptp_durations(const Array& q0, const Array& q1, const Array& vmax, const Array& amax,
-                    const Array& jmax, double speed_override) {
+// (durations, whether every joint value lies within [-q_bound, q_bound]).
+py::tuple ptp_durations(const Array& q0, const Array& q1, const Array& vmax, const Array& amax,
+                        const Array& jmax, double speed_override, const std::string& isa,
+                        double q_bound) {
+    const cyclecore::Isa path = isa_from(isa);
     require(q0.ndim() == 2 && q1.ndim() == 2 && q0.shape(0) == q1.shape(0) &&
                 q0.shape(1) == q1.shape(1),
             "q0 and q1 must be (n, dof) arrays of the same shape");
@@ -53,16 +71,19 @@ Array ptp_durations(const Array& q0, const Array& q1, const Array& vmax, const A
     const auto c = constants_from(vmax, amax, jmax, n_sets, dof);
     require(n_sets == 1 || n_sets == n, "limits must have 1 or n rows");
     Array out(n);
+    bool in_range = true;
     {
         py::gil_scoped_release release;
-        cyclecore::ptp_durations(q0.data(), q1.data(), n, dof, c.data(), n_sets == n && n != 1,
-                                 speed_override, out.mutable_data());
+        in_range = cyclecore::ptp_durations(q0.data(), q1.data(), n, dof, c.data(),
+                                            n_sets == n && n != 1, speed_override,
+                                            out.mutable_data(), q_bound, path);
     }
-    return out;
+    return py::make_tuple(out, in_range);
 }
 
 Array move_time_matrix(const Array& configs, const Array& vmax, const Array& amax,
-                       const Array& jmax, double speed_override) {
+                       const Array& jmax, double speed_override, const std::string& isa) {
+    const cyclecore::Isa path = isa_from(isa);
     require(configs.ndim() == 2, "configs must be (n, dof)");
     const std::size_t n = configs.shape(0), dof = configs.shape(1);
     std::size_t n_sets = 0;
@@ -72,7 +93,7 @@ Array move_time_matrix(const Array& configs, const Array& vmax, const Array& ama
     {
         py::gil_scoped_release release;
         cyclecore::move_time_matrix(configs.data(), n, dof, c.data(), speed_override,
-                                    out.mutable_data());
+                                    out.mutable_data(), path);
     }
     return out;
 }
@@ -231,9 +252,17 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "cyclecore motion kernels (private; use cyclecore.motion)";
 
     m.def("ptp_durations", &ptp_durations, py::arg("q0"), py::arg("q1"), py::arg("vmax"),
-          py::arg("amax"), py::arg("jmax"), py::arg("speed_override"));
+          py::arg("amax"), py::arg("jmax"), py::arg("speed_override"), py::arg("isa") = "auto",
+          py::arg("q_bound") = std::numeric_limits<double>::infinity());
     m.def("move_time_matrix", &move_time_matrix, py::arg("configs"), py::arg("vmax"),
-          py::arg("amax"), py::arg("jmax"), py::arg("speed_override"));
+          py::arg("amax"), py::arg("jmax"), py::arg("speed_override"), py::arg("isa") = "auto");
+    m.def("best_isa", [] { return std::string(cyclecore::isa_name(cyclecore::best_isa())); },
+          "The vector path the shared-limit 6-axis PTP kernels take on this CPU.");
+    m.def("isa_available", [](const std::string& name) {
+        for (auto isa : {cyclecore::Isa::scalar, cyclecore::Isa::sse2, cyclecore::Isa::avx2})
+            if (name == cyclecore::isa_name(isa)) return cyclecore::isa_available(isa);
+        return false;
+    }, py::arg("name"));
     m.def("route_totals", &route_totals, py::arg("configs"), py::arg("routes"), py::arg("vmax"),
           py::arg("amax"), py::arg("jmax"), py::arg("speed_override"), py::arg("tcp_positions"));
     m.def("sample_ptp", &sample_ptp, py::arg("q0"), py::arg("q1"), py::arg("vmax"),

@@ -58,22 +58,36 @@ inline double wrap(double x) {
 
 // Among x + 2 pi k inside [lo, hi] (with rounding tolerance), the one closest to ref;
 // NaN if none fits. Limits may span more than one turn (wrist axes up to +-400 deg and beyond).
+//
+// Bounded work whatever the limits: the distance |x + 2 pi k - ref| is convex in k, so the
+// nearest shift inside the limits is next to the unconstrained optimum k_ref or at an end of the
+// feasible range [k_lo, k_hi] (the ends come from rounded divisions, so each is looked at with
+// its two neighbours). At most ten candidates, never a walk over every turn: limits of
+// +-1e308 rad (which no caller should pass; cyclecore/robot/motion.py refuses them) cost the
+// same as +-pi. Among equally close candidates the lower turn wins, for determinism.
 inline double fit_into_limits(double x, double lo, double hi, double ref) {
     if (std::isnan(x)) return kNaN;
     const double base = wrap(x);
-    double best = kNaN, best_dist = std::numeric_limits<double>::infinity();
-    // Every whole-turn shift of the base that can land inside the limits.
     const double k_lo = std::floor((lo - kLimitTolerance - base) / kTwoPi);
     const double k_hi = std::ceil((hi + kLimitTolerance - base) / kTwoPi);
-    for (double k = k_lo; k <= k_hi; k += 1.0) {
+    if (!(k_lo <= k_hi)) return kNaN;  // empty, or NaN limits
+    double k_ref = std::floor((ref - base) / kTwoPi);
+    if (!(k_ref >= k_lo)) k_ref = k_lo;  // also a NaN ref
+    if (k_ref > k_hi) k_ref = k_hi;
+    const double candidates[10] = {k_lo,      k_lo + 1.0, k_lo + 2.0, k_ref - 1.0, k_ref,
+                                   k_ref + 1.0, k_ref + 2.0, k_hi - 2.0, k_hi - 1.0, k_hi};
+    double best = kNaN, best_dist = std::numeric_limits<double>::infinity();
+    double best_k = std::numeric_limits<double>::infinity();
+    for (const double k : candidates) {
+        if (k < k_lo || k > k_hi) continue;
         double v = base + kTwoPi * k;
-        if (v < lo - kLimitTolerance || v > hi + kLimitTolerance) continue;
+        if (!(v >= lo - kLimitTolerance && v <= hi + kLimitTolerance)) continue;
         v = v < lo ? lo : (v > hi ? hi : v);
         const double dist = std::fabs(v - ref);
-        // Ties (exactly half a turn away) go to the lower turn for determinism.
-        if (dist < best_dist) {
+        if (dist < best_dist || (dist == best_dist && k < best_k)) {
             best = v;
             best_dist = dist;
+            best_k = k;
         }
     }
     return best;

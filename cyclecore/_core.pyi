@@ -10,14 +10,31 @@ import numpy.typing as npt
 _F = npt.NDArray[np.float64]
 
 def ptp_durations(
-    q0: _F, q1: _F, vmax: _F, amax: _F, jmax: _F, speed_override: float
-) -> _F:
-    """(n,) durations of the moves q0[k] -> q1[k]; NaN where a joint value is not finite."""
+    q0: _F,
+    q1: _F,
+    vmax: _F,
+    amax: _F,
+    jmax: _F,
+    speed_override: float,
+    isa: str = "auto",
+    q_bound: float = ...,
+) -> tuple[_F, bool]:
+    """(n,) durations of the moves q0[k] -> q1[k] (NaN where a joint value is not finite), and
+    whether every joint value lies in [-q_bound, q_bound] (default inf; False for NaN).
+
+    isa: the vector path of the shared-limit 6-axis case ("auto", "scalar", "sse2", "avx2");
+    every path gives the same bits."""
 
 def move_time_matrix(
-    configs: _F, vmax: _F, amax: _F, jmax: _F, speed_override: float
+    configs: _F, vmax: _F, amax: _F, jmax: _F, speed_override: float, isa: str = "auto"
 ) -> _F:
-    """(n, n) durations between all configurations (one limit set)."""
+    """(n, n) durations between all configurations (one limit set); isa as in ptp_durations."""
+
+def best_isa() -> str:
+    """The vector path ("avx2", "sse2" or "scalar") the 6-axis PTP kernels take on this CPU."""
+
+def isa_available(name: str) -> bool:
+    """Whether this CPU runs the named vector path."""
 
 def route_totals(
     configs: _F,

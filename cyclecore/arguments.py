@@ -38,10 +38,10 @@ def _show(value) -> str:
     if isinstance(value, _BOOLEANS):
         return repr(bool(value))
     if isinstance(value, _REALS):
-        if math.isnan(value):
-            return "NaN"
         if isinstance(value, (float, np.floating)):
-            return repr(float(value))
+            return "NaN" if math.isnan(value) else repr(float(value))
+        if abs(int(value)) > 10**30:  # beyond any float (or any repr) of interest
+            return f"an integer of {int(value).bit_length()} bits"
         return repr(int(value))
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -124,10 +124,15 @@ class Number(_Spec):
     what: str | None = None
 
     def _check(self, value, name):
-        if (isinstance(value, _BOOLEANS) or not isinstance(value, _REALS) or math.isnan(value)
-                or (self.finite and math.isinf(value)) or not self._range().holds(value)):
+        try:
+            bad = (isinstance(value, _BOOLEANS) or not isinstance(value, _REALS) or math.isnan(value)
+                   or (self.finite and math.isinf(value)) or not self._range().holds(value))
+            number = None if bad else float(value)
+        except OverflowError:  # an integer beyond every float
+            bad = True
+        if bad:
             refuse(name, value, self.expected())
-        return float(value)
+        return number
 
     def _range(self) -> _Range:
         return _Range(self.above, self.at_least, self.below, self.at_most)
@@ -307,7 +312,7 @@ def _as_array(value):
         return None
     try:
         raw = np.asarray(value)
-    except (TypeError, ValueError):  # ragged nesting
+    except (TypeError, ValueError, OverflowError):  # ragged nesting, an integer beyond every float
         return None
     if raw.dtype.kind == "O":  # a mix such as [1, None]: numbers only if it converts cleanly
         try:

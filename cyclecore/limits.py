@@ -84,6 +84,9 @@ LINK_OFFSET_M = Limit(-20.0, 20.0, "m", "a signed kinematic offset (OPW a1, a2, 
                       "LINK_LENGTH_M, either side")
 JOINT_RANGE_RAD = Limit(-4 * math.pi, 4 * math.pi, "rad", "a revolute joint turns at most two "
                         "turns either way (±720°); wider ranges make IK branch searches unbounded")
+JOINT_POSITION_RAD = Limit(-1_000.0, 1_000.0, "rad", "a joint value whose moves are timed: an arm's "
+                           "stays within JOINT_RANGE_RAD, but endless axes (turntables, tool changers) "
+                           "sit many turns from zero; beyond 1,000 a move's length loses its precision")
 
 # --- motion -------------------------------------------------------------------------------------
 JOINT_SPEED_RAD_S = Limit(1e-3, 100.0, "rad/s", "from a slow positioner to far above any arm's "
@@ -147,6 +150,9 @@ MAX_PRODUCTS_PER_WEEK = 1e9            # a target above this is no line's
 PRODUCTS_PER_WEEK = Limit(1e-3, MAX_PRODUCTS_PER_WEEK, "products/week", "a target: below one product "
                           "in 20 years its takt is no cycle time (5e-324 gave an infinite takt); above a "
                           "billion a week no plant's")
+MAX_MOVE_TIME_MATRIX_CONFIGS = 10_000  # configurations of one move-time matrix: its (n, n) float64
+                                       # entries take 800 MB; a robot's program has hundreds
+MAX_TRAJECTORY_SAMPLES = 10_000_000    # (time, axis) samples of one sampled move: four arrays of 80 MB
 
 # --- searches and their requests (balancing, sequencing, the CLI's options; engineer F) ---------
 SEARCH_TIME_S = Limit(0.0, 86_400.0, "s", "a search's effort is sized from its time limit; a day "

@@ -145,7 +145,7 @@ def test_the_wrong_kind_of_object_is_named_by_its_type(call, expected):
 def test_a_speed_override_outside_the_unit_interval_reads_the_same_for_every_motion_call():
     q0, q1 = np.zeros(DOF), np.full(DOF, 0.5)
     for bad, shown in ((True, "True"), (0.0, "0.0"), (1.5, "1.5"), (math.nan, "NaN")):
-        expected = f"speed_override: got {shown}, expected a finite number in (0, 1]"
+        expected = f"speed_override: got {shown}, expected a finite number in [0.01, 1]"
         assert message(lambda: ptp_duration(q0, q1, **LIMITS, speed_override=bad)) == expected
         assert message(lambda: move_time_matrix(np.stack([q0, q1]), **LIMITS, speed_override=bad)) == expected
 
@@ -161,7 +161,7 @@ NAN_AT_1 = [
     (lambda: split_tasks([cell(), cell()], [1.0, math.nan]), "process_time_s[1]",
      "a finite number in [0, 86400] s"),
     (lambda: ptp_duration(np.zeros(DOF), np.ones(DOF), **dict(LIMITS, vmax=[2.0, math.nan, 2, 2, 2, 2])),
-     "vmax[1]", "a finite number > 0"),
+     "vmax[1]", "a finite number in [0.001, 100] rad/s"),
     (lambda: best_route(np.array([[0.0, math.nan], [1.0, 0.0]])), "time_matrix[0, 1]",
      "a move time in [0, 86400] s, or inf for a forbidden arc"),
 ]

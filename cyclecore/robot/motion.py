@@ -14,6 +14,12 @@ exactly.
 
 Units are SI throughout: rad, rad/s, rad/s**2, rad/s**3 for joints; m, m/s, ... for the tool;
 seconds for time. ``jmax = inf`` gives acceleration-limited (trapezoidal velocity) profiles.
+
+Every argument is checked against its range in :mod:`cyclecore.limits` (joint values, speeds,
+accelerations, jerks, overrides, positions, link lengths): a value outside, NaN or inf (except a
+jerk) is refused with a ``ValueError`` naming the argument and the entry, so every duration is
+finite and every kernel call ends in bounded time. The range of the joint values of a large PTP
+batch is checked by the kernel on its own pass over them (no extra pass here).
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from cyclecore import _core
+from cyclecore import _core, limits
 from cyclecore.arguments import Array, Number, refuse
+from cyclecore.robot.geometry import check_positions, spec_bounds
 from cyclecore.results import Result
 
 __all__ = [
@@ -43,27 +50,42 @@ __all__ = [
 
 # --- input checks (the kernel trusts what passes them) ------------------------------------------
 
-SPEED_OVERRIDE = Number(above=0, at_most=1)
-JOINTS = Array(shapes=(("dof",), ("n", "dof")), finite=False, allow_nan=True)
-JOINTS_FINITE = Array(shapes=(("dof",), ("n", "dof")))  # only where the kernel flags a move: one pass less
-CONFIGS = Array(shape=("n", "dof"))
+_bounds = spec_bounds  # a range of cyclecore.limits, as the argument specs take it
+
+
+def _jerk_bounds(limit: limits.Limit) -> dict:
+    """A jerk's range, or inf (no jerk limit: a trapezoidal profile)."""
+    return {**_bounds(limit), "or_inf": True}
+
+
+SPEED_OVERRIDE = Number(**_bounds(limits.SPEED_OVERRIDE))
+JOINT_SHAPES = (("dof",), ("n", "dof"))
+# PTP batches: shapes only here, the kernel checks the range on its own pass over the values ...
+JOINTS_SHAPE = Array(shapes=JOINT_SHAPES, finite=False, allow_nan=True)
+# ... and, only when it finds a value outside, this names the entry.
+JOINTS = Array(shapes=JOINT_SHAPES, **_bounds(limits.JOINT_POSITION_RAD))
+CONFIGS = Array(shape=("n", "dof"), **_bounds(limits.JOINT_POSITION_RAD))
+_JOINT_BOUND = limits.JOINT_POSITION_RAD.high  # the kernel's check is |q| <= bound: symmetric
+assert limits.JOINT_POSITION_RAD.low == -_JOINT_BOUND and not limits.JOINT_POSITION_RAD.low_open
 
 
 @lru_cache(maxsize=64)
-def _limit_specs(dof: int, n: int | None) -> tuple[Array, Array]:
-    """Specs of speed/acceleration and of jerk limits: (dof,) or, when n is given, (n, dof)."""
+def _limit_specs(dof: int, n: int | None) -> tuple[Array, Array, Array]:
+    """Specs of the speed, acceleration and jerk limits: (dof,) or, when n is given, (n, dof)."""
     shapes = ((dof,),) if n is None else ((dof,), (n, dof))
-    return Array(shapes=shapes, above=0), Array(shapes=shapes, above=0, finite=False)
+    return (Array(shapes=shapes, **_bounds(limits.JOINT_SPEED_RAD_S)),
+            Array(shapes=shapes, **_bounds(limits.JOINT_ACCELERATION_RAD_S2)),
+            Array(shapes=shapes, **_jerk_bounds(limits.JOINT_JERK_RAD_S3)))
 
 
 def _joint_limits(vmax, amax, jmax, dof: int, n: int | None):
     """(n_sets, dof) contiguous limit blocks, n_sets = 1 or n, all three the same shape.
 
-    Each limit is (dof,) or, when n is given, (dof,) or (n, dof); > 0 and not NaN; only the
-    jerk may be inf (a trapezoidal profile)."""
-    limit, jerk = _limit_specs(dof, n)
-    v = limit.check(vmax, "vmax")
-    a = limit.check(amax, "amax")
+    Each limit is (dof,) or, when n is given, (dof,) or (n, dof), within its range of
+    cyclecore.limits; only the jerk may be inf (a trapezoidal profile)."""
+    speed, acceleration, jerk = _limit_specs(dof, n)
+    v = speed.check(vmax, "vmax")
+    a = acceleration.check(amax, "amax")
     j = jerk.check(jmax, "jmax")
     rows = max(x.shape[0] if x.ndim == 2 else 1 for x in (v, a, j))
     return tuple(np.ascontiguousarray(np.broadcast_to(x, (rows, dof))) for x in (v, a, j))
@@ -80,8 +102,8 @@ def ptp_duration(q0, q1, vmax, amax, jmax, speed_override: float = 1.0):
     ``inf`` (trapezoidal profile). speed_override in (0, 1]: duration / speed_override.
     Returns (n,) seconds, or a float when both q0 and q1 are (dof,).
     """
-    a0 = JOINTS.check(q0, "q0")
-    a1 = JOINTS.check(q1, "q1")
+    a0 = JOINTS_SHAPE.check(q0, "q0")
+    a1 = JOINTS_SHAPE.check(q1, "q1")
     if a0.shape[-1] != a1.shape[-1] or (a0.ndim == a1.ndim == 2 and a0.shape != a1.shape):
         raise ValueError(f"q0, q1: shapes {a0.shape} and {a1.shape} do not match")
     dof = a0.shape[-1]
@@ -93,10 +115,11 @@ def ptp_duration(q0, q1, vmax, amax, jmax, speed_override: float = 1.0):
     v, a, j = _joint_limits(vmax, amax, jmax, dof, n)
     b0 = np.ascontiguousarray(np.broadcast_to(a0, (n, dof)))
     b1 = np.ascontiguousarray(np.broadcast_to(a1, (n, dof)))
-    out = _core.ptp_durations(b0, b1, v, a, j, s)
-    if np.isnan(out).any():  # the kernel marks moves with a non-finite joint value
-        JOINTS_FINITE.check(a0, "q0")
-        JOINTS_FINITE.check(a1, "q1")
+    out, in_range = _core.ptp_durations(b0, b1, v, a, j, s, q_bound=_JOINT_BOUND)
+    if not in_range:  # NaN, inf or beyond the range somewhere: name the first such entry
+        JOINTS.check(a0, "q0")
+        JOINTS.check(a1, "q1")
+        raise RuntimeError("internal: the PTP kernel and the argument check disagree on q0, q1")
     return float(out[0]) if single else out
 
 
@@ -107,6 +130,11 @@ def move_time_matrix(configs, vmax, amax, jmax, speed_override: float = 1.0) -> 
     speed_override in (0, 1] divides every entry.
     """
     c = CONFIGS.check(configs, "configs")
+    ceiling = limits.MAX_MOVE_TIME_MATRIX_CONFIGS
+    if c.shape[0] > ceiling:
+        raise ValueError(f"configs: got {c.shape[0]:,} configurations, expected at most {ceiling:,} "
+                         f"(the matrix would take {c.shape[0] ** 2 * 8 / 1e9:.1f} GB); time the moves "
+                         "you need with ptp_duration")
     s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     v, a, j = _joint_limits(vmax, amax, jmax, c.shape[1], None)
     return _core.move_time_matrix(c, v, a, j, s)
@@ -154,7 +182,7 @@ def route_totals(configs, routes, vmax, amax, jmax, speed_override: float = 1.0,
             raise ValueError("routes: -1 padding is allowed only at the end of a row")
     s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     v, a, j = _joint_limits(vmax, amax, jmax, dof, None)
-    p = Array(shape=(n, 3), optional=True).check(tcp_positions, "tcp_positions")
+    p = Array(shape=(n, 3), optional=True, **_bounds(limits.POSITION_M)).check(tcp_positions, "tcp_positions")
     time_s, joint_path, tcp_path = _core.route_totals(c, r, v, a, j, s, p)
     return RouteTotals(time_s, joint_path, tcp_path)
 
@@ -180,9 +208,13 @@ def sample_ptp(q0, q1, vmax, amax, jmax, times, speed_override: float = 1.0) -> 
     move duration. For a trapezoid (jmax = inf) the jerk is reported as 0 (it is a Dirac
     impulse at the switching instants).
     """
-    a0 = Array(shape=("dof",), nonempty=True).check(q0, "q0")
-    a1 = Array(shape=a0.shape).check(q1, "q1")
+    a0 = Array(shape=("dof",), nonempty=True, **_bounds(limits.JOINT_POSITION_RAD)).check(q0, "q0")
+    a1 = Array(shape=a0.shape, **_bounds(limits.JOINT_POSITION_RAD)).check(q1, "q1")
     t = Array(shape=("k",)).check(times, "times")
+    ceiling = limits.MAX_TRAJECTORY_SAMPLES
+    if t.size * a0.size > ceiling:
+        raise ValueError(f"times: got {t.size:,} times of {a0.size} axes, expected at most {ceiling:,} "
+                         "samples in all (four arrays of them are returned); sample in pieces")
     s = SPEED_OVERRIDE.check(speed_override, "speed_override")
     v, a, j = _joint_limits(vmax, amax, jmax, a0.size, None)
     pos, vel, acc, jerk, duration = _core.sample_ptp(a0, a1, v, a, j, t, s)
@@ -196,7 +228,7 @@ POSES = Array(shapes=((4, 4), ("n", 4, 4)))
 
 
 def _poses(name: str, value: Any) -> np.ndarray:
-    arr = POSES.check(value, name)
+    arr = check_positions(POSES.check(value, name), name)
     if arr.ndim == 2:
         arr = arr[None]
     if not np.array_equal(arr[:, 3, :], np.broadcast_to([0.0, 0.0, 0.0, 1.0], (arr.shape[0], 4))):
@@ -235,19 +267,27 @@ def linear_move_duration(start_poses, end_poses, v_max, a_max, j_max, w_max, dw_
     motion is slowed down to match), divided by speed_override in (0, 1]. Returns (n,).
     """
     p0, p1 = _pose_pairs(start_poses, end_poses)
-    limit, jerk = Number(above=0), Number(above=0, finite=False)  # only jerks may be inf
-    limits = [
-        limit.check(v_max, "v_max"), limit.check(a_max, "a_max"), jerk.check(j_max, "j_max"),
-        limit.check(w_max, "w_max"), limit.check(dw_max, "dw_max"), jerk.check(ddw_max, "ddw_max"),
-    ]
+    # The tool's own ranges; the reorientation rates share the joints' (both are angular rates).
+    ranges = ((v_max, "v_max", limits.TCP_SPEED_M_S), (a_max, "a_max", limits.TCP_ACCELERATION_M_S2),
+              (j_max, "j_max", limits.TCP_JERK_M_S3), (w_max, "w_max", limits.JOINT_SPEED_RAD_S),
+              (dw_max, "dw_max", limits.JOINT_ACCELERATION_RAD_S2),
+              (ddw_max, "ddw_max", limits.JOINT_JERK_RAD_S3))
+    checked = []
+    for value, name, limit in ranges:
+        if name in ("j_max", "ddw_max"):  # only jerks may be inf
+            x = float(Array(shape=(), **_jerk_bounds(limit)).check(value, name))
+        else:
+            x = Number(**_bounds(limit)).check(value, name)
+        checked.append(x)
     s = SPEED_OVERRIDE.check(speed_override, "speed_override")
-    return _core.linear_move_durations(p0, p1, *limits, s)
+    return _core.linear_move_durations(p0, p1, *checked, s)
 
 
 # --- arm kinematics -----------------------------------------------------------------------------
 
 
-SIX = Array(shape=(6,))
+SIX_ANGLES = Array(shape=(6,), **_bounds(limits.JOINT_RANGE_RAD))
+Q6 = Array(shapes=((6,), ("n", 6)), **_bounds(limits.JOINT_POSITION_RAD))
 
 
 class OPWKinematics:
@@ -258,6 +298,10 @@ class OPWKinematics:
     θ[i] = signs[i]·q[i] − offsets_rad[i]. joint_min_rad/joint_max_rad (6,) bound q and may span
     more than one turn (then q ± 2π variants are used). Poses are (4, 4) homogeneous flange
     poses in the robot base frame (m). Immutable.
+
+    Ranges (cyclecore.limits): c2, c3 are lengths (LINK_LENGTH_M), a1, a2, b, c1, c4 signed
+    offsets (LINK_OFFSET_M); offsets and joint limits within JOINT_RANGE_RAD (two turns either
+    way), so the inverse kinematics' whole-turn search stays small.
     """
 
     __slots__ = ("_robot", "_geometry", "_offsets", "_signs", "_jmin", "_jmax")
@@ -265,15 +309,14 @@ class OPWKinematics:
     def __init__(self, a1, a2, b, c1, c2, c3, c4, offsets_rad, signs, joint_min_rad,
                  joint_max_rad):
         lengths = dict(a1=a1, a2=a2, b=b, c1=c1, c2=c2, c3=c3, c4=c4)
-        length = Number(what="a finite length in m")
-        geometry = np.array([length.check(value, name) for name, value in lengths.items()])
-        Number(above=0, what="a length > 0 m (the upper arm)").check(c2, "c2")
-        if geometry[5] == 0 and geometry[1] == 0:
-            raise ValueError("a2, c3: got 0 and 0, expected at least one of them non-zero")
+        length, offset = Number(**_bounds(limits.LINK_LENGTH_M)), Number(**_bounds(limits.LINK_OFFSET_M))
+        geometry = np.array([(length if name in ("c2", "c3") else offset).check(value, name)
+                             for name, value in lengths.items()])
         six = {}
         for name, value in (("offsets_rad", offsets_rad), ("signs", signs),
                             ("joint_min_rad", joint_min_rad), ("joint_max_rad", joint_max_rad)):
-            six[name] = np.array(SIX.check(value, name))  # a copy: it is frozen below
+            spec = Array(shape=(6,)) if name == "signs" else SIX_ANGLES
+            six[name] = np.array(spec.check(value, name))  # a copy: it is frozen below
         if not np.isin(six["signs"], (-1.0, 1.0)).all():
             refuse("signs", six["signs"].tolist(), "every entry +1 or -1")
         if (six["joint_min_rad"] >= six["joint_max_rad"]).any():
@@ -317,7 +360,7 @@ class OPWKinematics:
 
     def forward(self, q) -> np.ndarray:
         """Flange pose(s) for joint values q (n, 6) or (6,) rad -> (n, 4, 4) or (4, 4)."""
-        arr = Array(shapes=((6,), ("n", 6))).check(q, "q")
+        arr = Q6.check(q, "q")
         out = _core.opw_forward(self._robot, np.ascontiguousarray(arr.reshape(-1, 6)))
         return out[0] if arr.ndim == 1 else out
 
@@ -339,7 +382,8 @@ class OPWKinematics:
         to q_ref. Returns (q (n, 6) rad, reachable (n,) bool); q rows are NaN where unreachable.
         """
         p = _poses("poses", poses)
-        ref = Array(shapes=((6,), (1, 6), (p.shape[0], 6))).check(q_ref, "q_ref")
+        ref = Array(shapes=((6,), (1, 6), (p.shape[0], 6)),
+                    **_bounds(limits.JOINT_POSITION_RAD)).check(q_ref, "q_ref")
         if ref.ndim == 1:
             ref = ref[None]
         q, ok = _core.opw_closest(self._robot, p, np.ascontiguousarray(ref))
