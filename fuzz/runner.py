@@ -211,7 +211,11 @@ class Pool:
         slot.connection = parent
         if not parent.poll(300):
             raise RuntimeError("a fuzz worker did not start within 300 s")
-        parent.recv()
+        try:
+            parent.recv()
+        except EOFError:
+            raise RuntimeError("a fuzz worker died while starting: cyclecore does not import "
+                               "(see the worker's traceback above)") from None
 
     def _stop(self, slot: _Slot) -> None:
         if slot.process is not None and slot.process.is_alive():
