@@ -256,8 +256,6 @@ HUGE_LIMITS = textwrap.dedent("""
 """)
 
 
-@pytest.mark.xfail(reason="issue 11 class 3: the bounded IK loops are engineer B's C++ fix, merged at the end "
-                          "of the session; remove this marker then", strict=False)
 @pytest.mark.parametrize("limit", ["1e308", "1e5"])
 def test_opw_kinematics_with_huge_joint_limits_answers_or_refuses_within_seconds(limit):
     try:
