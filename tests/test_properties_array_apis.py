@@ -209,7 +209,7 @@ KR210 = {"a1": 0.330, "a2": -0.115, "b": 0.0, "c1": 0.645, "c2": 1.350, "c3": 1.
          "offsets_rad": np.radians([0, -90, 0, 0, 0, 0]), "signs": [-1, 1, 1, -1, 1, -1],
          "joint_min_rad": np.radians([-185, -140, -120, -350, -122.5, -350]),
          "joint_max_rad": np.radians([185, -5, 168, 350, 122.5, 350])}
-# joint limits are spoiled in their own test below: today ±1e308 limits hang the IK (class 3)
+# joint limits are spoiled in their own test below, in a subprocess: ±1e308 limits hung the IK (class 3)
 OPW_SPOILED = ["a1", "a2", "b", "c1", "c2", "c3", "c4", "offsets_rad", "signs"]
 
 
