@@ -78,6 +78,9 @@ HORIZON_S = Limit(0.0, 3.2e8, "s", "a simulated horizon beyond 10 years is no pl
 # --- space --------------------------------------------------------------------------------------
 POSITION_M = Limit(-100.0, 100.0, "m", "a pose or offset farther than 100 m from the robot base "
                    "is out of any cell; mm entered as m is the usual mistake")
+IK_TARGET_M = Limit(-10_000.0, 10_000.0, "m", "a target handed to inverse kinematics, in the robot's "
+                    "base frame: a cell position (±100 m) seen from a base up to 100 m away, plus a tool; "
+                    "beyond any arm's reach it is simply unreachable, the range only keeps IK finite")
 LINK_LENGTH_M = Limit(0.0, 20.0, "m", "the largest industrial arms reach about 4 m; 20 m leaves "
                       "room for gantries and tracks", low_open=True)
 LINK_OFFSET_M = Limit(-20.0, 20.0, "m", "a signed kinematic offset (OPW a1, a2, b, c1, c4): as "

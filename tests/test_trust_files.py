@@ -229,6 +229,17 @@ def test_station_cycle_over_a_day_from_parts_each_in_range_is_refused_naming_the
         analyze(line_from_dict(data))
 
 
+def test_a_pose_at_the_cell_edge_seen_from_its_robot_is_unreachable_not_an_internal_error():
+    # each field within ±100 m, but from a base 1 m away the target lies beyond 100 m in the robot's
+    # frame: the kinematics must call it unreachable (a LineFileError naming the task), not refuse
+    # its own argument (a fuzz finding: that surfaced as an internal error)
+    data = valid_line()
+    data["stations"][0]["robots"][0]["base"] = {"xyz_m": [0.0, 0.0, -1.0], "rpy_deg": [0, 0, 0]}
+    data["stations"][0]["tasks"][0] = {"name": "a", "pose": {"xyz_m": [0.0, 0.0, 100.0], "rpy_deg": [180, 0, 0]},
+                                       "process_time_s": 0.5}
+    _refused(data, "stations[0].tasks[0]", "not reachable")
+
+
 def test_simulation_beyond_the_work_ceiling_is_refused_in_weeks_with_a_smaller_value():
     from cyclecore.analysis.simulation import simulate
 

@@ -43,10 +43,9 @@ def _check_transform(value, name: str) -> np.ndarray:
     return check_positions(_check(value, name, (4, 4)), name)
 
 
-def check_positions(t: np.ndarray, name: str) -> np.ndarray:
-    """t, if the translations of the finite transforms t (..., 4, 4) lie within
-    limits.POSITION_M; else a ValueError naming the first entry outside (``name[k, i, 3]``)."""
-    position = limits.POSITION_M
+def check_positions(t: np.ndarray, name: str, position: limits.Limit = limits.POSITION_M) -> np.ndarray:
+    """t, if the translations of the finite transforms t (..., 4, 4) lie within ``position``
+    (default limits.POSITION_M); else a ValueError naming the first entry outside (``name[k, i, 3]``)."""
     outside = (t[..., :3, 3] < position.low) | (t[..., :3, 3] > position.high)
     if outside.any():
         at = tuple(int(i) for i in np.argwhere(outside)[0])  # (leading..., row)

@@ -227,8 +227,8 @@ def sample_ptp(q0, q1, vmax, amax, jmax, times, speed_override: float = 1.0) -> 
 POSES = Array(shapes=((4, 4), ("n", 4, 4)))
 
 
-def _poses(name: str, value: Any) -> np.ndarray:
-    arr = check_positions(POSES.check(value, name), name)
+def _poses(name: str, value: Any, position: limits.Limit = limits.POSITION_M) -> np.ndarray:
+    arr = check_positions(POSES.check(value, name), name, position)
     if arr.ndim == 2:
         arr = arr[None]
     if not np.array_equal(arr[:, 3, :], np.broadcast_to([0.0, 0.0, 0.0, 1.0], (arr.shape[0], 4))):
@@ -370,7 +370,7 @@ class OPWKinematics:
         A row is NaN where that branch has no solution or violates a joint limit. Each joint is
         given as its value inside the limits closest to 0.
         """
-        p = _poses("poses", poses)
+        p = _poses("poses", poses, limits.IK_TARGET_M)  # far targets are unreachable, not wrong
         out = _core.opw_inverse(self._robot, p)
         return out[0] if np.ndim(poses) == 2 else out
 
@@ -381,7 +381,7 @@ class OPWKinematics:
         q ± 2π variants inside the joint limits, the one with the least Euclidean joint distance
         to q_ref. Returns (q (n, 6) rad, reachable (n,) bool); q rows are NaN where unreachable.
         """
-        p = _poses("poses", poses)
+        p = _poses("poses", poses, limits.IK_TARGET_M)  # far targets are unreachable, not wrong
         ref = Array(shapes=((6,), (1, 6), (p.shape[0], 6)),
                     **_bounds(limits.JOINT_POSITION_RAD)).check(q_ref, "q_ref")
         if ref.ndim == 1:
