@@ -25,7 +25,11 @@ def campaign_cases(seed: int, count: int, garbage: bool = True, start: int = 0):
     if garbage:
         yield from garbage_cases()
     for index in range(start, start + count):
-        yield mutant(seed, index)
+        try:
+            yield mutant(seed, index)
+        except Exception as error:  # noqa: BLE001 - a fuzzer bug must not end a campaign; it is said
+            print(f"fuzz: mutant-{index} of seed {seed} could not be made ({type(error).__name__}: {error}); "
+                  "skipped", file=sys.stderr, flush=True)
 
 
 def find_case(seed: int, case_id: str) -> Case:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 
 import yaml
 
@@ -52,7 +53,13 @@ _Dumper.ignore_aliases = _no_aliases
 
 
 def yaml_text(data) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=200)
+    # PyYAML's representer recurses about three frames per level: nested mutants need headroom
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=200)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def json_text(data) -> str:
@@ -93,6 +100,15 @@ def _refuse(value):
 
 
 def document_text(data, suffix: str) -> bytes:
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))  # json_text recurses once per level, json.dumps too
+    try:
+        return _document_text(data, suffix)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _document_text(data, suffix: str) -> bytes:
     if suffix == ".json":
         try:  # the standard encoder when nothing needs writing verbatim: 10x faster on big documents
             text = json.dumps(data, default=_refuse)
