@@ -179,6 +179,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024     # a line, plant, plan or spot file: the la
                                       # line takes about 8x its size in memory
 MAX_PROGRAM_BYTES = 16 * 1024 * 1024  # a robot program: the largest real one seen is 419 KB; a
                                       # controller holds a few MB of programs in all
+MAX_PATH_CHARACTERS = 4096                # a file reference in a file: the longest path Linux takes
 MAX_NESTING = 64                      # JSON/YAML depth: a line file nests about 6 deep
 MAX_YAML_ALIASES = 10_000             # alias uses in one file: the body shop has 141
 MAX_CSV_FIELD_BYTES = 64 * 1024       # one CSV cell: names and numbers are short

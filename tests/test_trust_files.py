@@ -240,6 +240,18 @@ def test_a_pose_at_the_cell_edge_seen_from_its_robot_is_unreachable_not_an_inter
     _refused(data, "stations[0].tasks[0]", "not reachable")
 
 
+def test_a_plant_line_whose_station_cycle_is_over_a_day_is_named_by_its_file(tmp_path):
+    from cyclecore.analysis.plant import analyze_plant
+
+    data = valid_line()
+    data["stations"][1]["index_time_s"] = limits.DURATION_S.high
+    _write(tmp_path, valid_line(), "a.yaml")
+    _write(tmp_path, data, "b.yaml")
+    (tmp_path / "plant.yaml").write_text("name: p\nlines:\n- {file: a.yaml, name: a}\n- {file: b.yaml, name: b}\n")
+    with pytest.raises(ValueError, match=r"b\.yaml \(lines\[1\] of the plant\): stations\[1\] station 'S2': cycle"):
+        analyze_plant(load_plant(tmp_path / "plant.yaml"))
+
+
 def test_simulation_beyond_the_work_ceiling_is_refused_in_weeks_with_a_smaller_value():
     from cyclecore.analysis.simulation import simulate
 
@@ -470,6 +482,23 @@ def test_plant_file_repeated_key_is_refused_through_the_same_reader(tmp_path):
         load_plant(path)
 
 
+@pytest.mark.parametrize("reference", ["a\x00.yaml", "a\n.yaml", "x" * 100_000])
+def test_a_file_reference_no_system_can_open_is_refused_by_its_field(tmp_path, reference):
+    # a NUL made the system's own "embedded null byte" the whole message; 100,000 characters
+    # raised "File name too long" (fuzz findings 8 and 9)
+    _write(tmp_path, valid_line(), "a.yaml")
+    plant = tmp_path / "plant.yaml"
+    plant.write_text(yaml.safe_dump({"name": "p", "lines": [{"file": reference}]}), encoding="utf-8")
+    with pytest.raises(LineFileError, match=r"plant.yaml: 1 problem\n  lines\[0\]\.file: got .*expected"):
+        load_plant(plant)
+    line = valid_line()
+    line["stations"][0]["spots_csv"] = reference
+    _refused(_write(tmp_path, line), "stations[0].spots_csv: got")
+    line = valid_line()
+    line["stations"][0]["robots"][0]["program"] = {"file": reference}
+    _refused(_write(tmp_path, line), "stations[0].robots[0].program")
+
+
 def test_file_larger_than_the_limit_is_not_read(tmp_path, monkeypatch):
     path = _write(tmp_path, valid_line())
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", path.stat().st_size - 1)
@@ -483,8 +512,9 @@ def test_line_file_that_is_not_utf8_names_the_byte(tmp_path):
 
 
 def test_names_the_system_refuses_are_clean_errors_for_inputs_and_outputs(tmp_path):
-    """A 5,000-character file name (the fuzzer's plant entry) made Path.is_file raise OSError."""
-    long = "x" * 5000
+    """A file name over the system's 255 bytes (the fuzzer's plant entry) made Path.is_file raise
+    OSError. (References longer than any path are refused before the system is asked.)"""
+    long = "x" * 300
     plant = tmp_path / "plant.yaml"
     plant.write_text(f"name: p\nlines:\n- {{file: {long}.yaml}}\n")
     with pytest.raises(LineFileError, match=r"lines\[0\].file: got .*, line file cannot be read \(File name too long\)"):

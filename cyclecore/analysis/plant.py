@@ -111,7 +111,7 @@ def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
     from cyclecore.analysis.deterministic import analyze
 
     upp = plant.units_per_product
-    analyses = [analyze(entry.line) for entry in plant.lines]
+    analyses = [_analyze_design(analyze, k, entry) for k, entry in enumerate(plant.lines)]
     design = [entry.copies * a.units_per_week for entry, a in zip(plant.lines, analyses)]
     units = float(sum(design))
     no_buffers = float(sum(e.copies * a.units_per_week_no_buffers for e, a in zip(plant.lines, analyses)))
@@ -160,3 +160,12 @@ def analyze_plant(plant: Plant, target: float | None = None) -> PlantAnalysis:
         short_lines_ample_buffers=short("gap_units_per_week_ample_buffers"),
     )
 
+
+def _analyze_design(analyze, k: int, entry):
+    """One design's analysis; a line that cannot be analysed names its file (a plant has several)."""
+    try:
+        return analyze(entry.line)
+    except ValueError as error:
+        if type(error) is not ValueError:  # a file error already names its file
+            raise
+        raise ValueError(f"{entry.file or entry.name} (lines[{k}] of the plant): {error}") from None

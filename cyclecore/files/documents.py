@@ -65,6 +65,17 @@ class _Refused(Exception):
         self.problem = Problem(path, expected)
 
 
+def path_text_problem(reference: str) -> str | None:
+    """Why the text ``reference`` cannot name a file on any system (a NUL or another control
+    character, longer than ``limits.MAX_PATH_CHARACTERS``), or None. Checked before a path is
+    resolved: the system's own refusal (``embedded null byte``) names neither file nor field."""
+    if len(reference) > limits.MAX_PATH_CHARACTERS:
+        return f"a path of {len(reference):,} characters; expected at most {limits.MAX_PATH_CHARACTERS:,}"
+    if any(ord(c) < 32 or ord(c) == 127 for c in reference):
+        return "a path with a control character (NUL, newline...); expected a file name"
+    return None
+
+
 def file_problem(path: Path) -> str | None:
     """Why ``path`` cannot be read as a file (missing, a folder or device, a name the system
     refuses: too long, a loop of links), or None when it is a regular file."""
@@ -76,6 +87,8 @@ def file_problem(path: Path) -> str | None:
         return "file not found"
     except OSError as error:  # ENAMETOOLONG, ELOOP, EACCES ...: Path.is_file() raises these
         return f"cannot be read ({error.strerror or error})"
+    except ValueError:  # a NUL in the name
+        return "cannot be read (a control character in its name)"
     return None if stat.S_ISREG(mode) else "is not a regular file"
 
 

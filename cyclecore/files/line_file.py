@@ -34,6 +34,7 @@ import yaml
 
 from cyclecore import limits
 from cyclecore.arguments import PATH, Instance, arguments
+from cyclecore.files.documents import path_text_problem
 from cyclecore.files.output import check_writable, write_all_or_nothing  # noqa: F401 (their home until now)
 from cyclecore.files.programs.linking import tasks_from_programs
 from cyclecore.model.errors import LineFileError, Problem, format_path
@@ -126,6 +127,9 @@ def _inline_spot_lists(raw: dict, folder: Path, problems: list[Problem]) -> None
         field = f"stations[{s}].spots_csv"
         if not isinstance(reference, str) or not reference:
             problems.append(Problem(field, "expected a CSV file path relative to the line file", reference))
+            continue
+        if (problem := path_text_problem(reference)) is not None:
+            problems.append(Problem(field, problem, reference))
             continue
         csv_path = _spot_file(folder, reference, field, problems)
         tasks = _read_spots(csv_path, field, problems) if csv_path is not None else None

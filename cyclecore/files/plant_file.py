@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cyclecore.arguments import PATH, Instance, arguments
+from cyclecore.files.documents import path_text_problem
 from cyclecore.model.errors import LineFileError, Problem
 from cyclecore.model.plant import Plant, PlantLine, plant_name_problems, plant_unit_problems
 
@@ -67,7 +68,7 @@ def load_plant(path: str | Path, *, check_reach: bool = True) -> Plant:
     seen: dict[Path, int] = {}
     for i, entry in enumerate(entries):
         reference = entry.get("file") if isinstance(entry, dict) else None
-        if not isinstance(reference, str) or not reference:
+        if not isinstance(reference, str) or not reference or path_text_problem(reference):
             continue  # already reported by the structure check
         resolved = (path.parent / reference).resolve()
         problem = file_problem(resolved)
@@ -136,6 +137,8 @@ def _structure_problems(raw: dict) -> list[Problem]:
         elif not isinstance(entry["file"], str) or not entry["file"]:
             problems.append(Problem(f"{where}.file", "expected a line file path relative to the plant file",
                                     entry["file"]))
+        elif (problem := path_text_problem(entry["file"])) is not None:
+            problems.append(Problem(f"{where}.file", problem, entry["file"]))
         if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"]):
             problems.append(Problem(f"{where}.name", "expected non-empty text", entry["name"]))
     return problems

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from cyclecore.files.documents import path_text_problem
 from cyclecore.files.programs.mapping import read_program, robot_from_program
 from cyclecore.files.programs.program import ProgramTimes
 from cyclecore.model.errors import LineFileError, Problem
@@ -23,7 +24,7 @@ from cyclecore.model.robot_models import RobotModel, bundled_robot_models
 
 def program_path(folder: Path, name) -> Path | None:
     """The program a line file names, or None when it is not a relative path inside ``folder``."""
-    if not isinstance(name, str) or not name or Path(name).is_absolute():
+    if not isinstance(name, str) or not name or path_text_problem(name) or Path(name).is_absolute():
         return None
     path = (folder / name).resolve()
     return path if path.is_relative_to(folder.resolve()) else None
