@@ -39,7 +39,7 @@ import numpy as np
 from cyclecore.limits import MAX_PROGRAM_BYTES, TCP_SPEED_M_S
 from cyclecore.model.errors import LineFileError, Problem
 from cyclecore.results import Result
-from cyclecore.robot.geometry import pose_matrix, rpy_from_matrix
+from cyclecore.robot.geometry import rotation_matrix, rpy_from_matrix
 
 DIALECTS = {".src": "krl", ".mod": "rapid", ".modx": "rapid", ".ls": "tp"}
 
@@ -208,8 +208,17 @@ def checked(path, motion: Motion) -> Motion:
 
 
 def matrix(xyz_mm, rpy_deg) -> np.ndarray:
-    """4x4 pose from millimetres and fixed-axis XYZ degrees."""
-    return pose_matrix(np.asarray(xyz_mm, dtype=float) / 1000.0, np.radians(rpy_deg))
+    """4x4 pose from millimetres and fixed-axis XYZ degrees.
+
+    No range check here: a program's frames are composed before the pose is a task, and the
+    task's own checks then name the program line of a target out of range. Angles beyond a turn
+    are wrapped (a rotation is periodic); those within are used as written."""
+    rpy = np.asarray(rpy_deg, dtype=float)
+    rpy = np.where(np.abs(rpy) > 360.0, np.remainder(rpy + 180.0, 360.0) - 180.0, rpy)
+    out = np.eye(4)
+    out[:3, :3] = rotation_matrix(np.radians(rpy))
+    out[:3, 3] = np.asarray(xyz_mm, dtype=float) / 1000.0
+    return out
 
 
 def quaternion_matrix(xyz_mm, q) -> np.ndarray:
