@@ -23,7 +23,7 @@ import hashlib
 import os
 from contextlib import contextmanager
 
-KEPT = 4096  # answers remembered; about 2 MB for the body shop's station values
+KEPT = 4096  # answers remembered (the body shop's search solves a few hundred)
 _ANSWERS: dict = {}
 _RECORDERS: list[dict] = []
 _OFF = [os.environ.get("CYCLECORE_SOLVED_CACHE", "1") == "0"]
