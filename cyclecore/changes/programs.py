@@ -294,6 +294,44 @@ def _split_matrices(line: Line, station: Station, robots: list[Robot]) -> list[n
     return matrices
 
 
+def _station_path(line: Line, station: Station) -> str:
+    """``stations[i] 'name'``: where the user wrote the station (its name alone when not on ``line``)."""
+    names = [s.name for s in line.stations]
+    return f"stations[{names.index(station.name)}] {station.name!r}" if station.name in names else repr(station.name)
+
+
+def _check_split_size(line: Line, station: Station) -> None:
+    """ValueError in the line's words when the station has more tasks than a route can hold."""
+    from cyclecore import limits
+
+    most = limits.ROUTE_NODES.high - 1  # a robot's route also holds its home
+    if len(station.tasks) > most:
+        raise ValueError(f"{_station_path(line, station)}.tasks: the station has {len(station.tasks):,} tasks, at most "
+                         f"{most:,} can be split over robots ({limits.ROUTE_NODES.reason}); move tasks to other "
+                         "stations first")
+
+
+def _check_split_reach(line: Line, station: Station, team: list[Robot], matrices) -> None:
+    """ValueError naming the first task no robot of ``team`` may do (out of reach, not in its
+    ``robots`` list, or taught in joints for another robot)."""
+    reach = np.zeros(len(station.tasks), dtype=bool)
+    for times in matrices:
+        reach |= np.isfinite(times[0, 1:])
+    if reach.all():
+        return
+    k = int(np.flatnonzero(~reach)[0])
+    task = station.tasks[k]
+    if task.joints_deg is not None and task.robot is not None:
+        why = f"it is taught in joints for robot {task.robot!r}"
+    elif task.robots is not None:
+        why = f"its robots list allows only {', '.join(task.robots)}"
+    else:
+        why = "its pose is out of every robot's reach"
+    robots = ", ".join(f"{r.name} at {tuple(round(float(v), 3) for v in r.base.xyz_m)}" for r in team)
+    raise ValueError(f"{_station_path(line, station)}.tasks[{k}] {task.name!r}: no robot of the split may do this "
+                     f"task ({why}; robots {robots}); change the task or the station's robot_slots")
+
+
 def _split(line: Line, current: Station, robots: int, time_limit: float, seed: int):
     """The station with its tasks shared over ``robots`` robots, its analysed cycle before and
     after, and the method; only the station is built (the caller validates the line)."""
@@ -301,8 +339,10 @@ def _split(line: Line, current: Station, robots: int, time_limit: float, seed: i
     tasks = list(current.tasks)
     if not tasks:
         raise ValueError(f"station: {current.name!r} has no tasks to split")
+    _check_split_size(line, current)
     index = {t.name: k for k, t in enumerate(tasks, start=1)}
     matrices = _split_matrices(line, current, team)
+    _check_split_reach(line, current, team, matrices)
     process = np.array([t.process_time_s + t.logic_time_s for t in tasks])
     pairs = [(index[a], index[t.name]) for t in tasks for a in t.after if a in index]
     names = [r.name for r in team]

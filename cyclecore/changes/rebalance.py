@@ -153,6 +153,7 @@ def rebalance(line, zone, objective: str = "min-cycle", *, cycle_time: float | N
     if objective not in OBJECTIVES:
         raise ValueError(f"objective: expected one of {OBJECTIVES}, got {objective!r}")
     time_limit = check_time_limit(time_limit)
+    _check_zone_size(line, zone, _zone_stations(line, zone))  # before any work is estimated
     tasks = _zone_tasks(line, zone)
     before = _station_loads(line, tasks.stations, tasks, tasks.home)
     cycle_before = max(b.cycle_s for b in before)
@@ -218,6 +219,19 @@ def _zone_tasks(line, zone) -> _ZoneTasks:
         dup = next(nm for nm in names if names.count(nm) > 1)
         raise ValueError(f"zone: task name {dup!r} appears twice in zone {zone!r}; names must be unique")
     return _ZoneTasks(tuple(stations), tuple(tasks), tuple(home), tuple(work))
+
+
+def _check_zone_size(line, zone, stations) -> None:
+    """ValueError in the line's words when the zone has more tasks than a balance can take."""
+    from cyclecore import limits
+
+    n, most = sum(len(st.tasks) for st in stations), limits.BALANCING_TASKS.high
+    if n > most:
+        index = {s.name: i for i, s in enumerate(line.stations)}
+        where = ", ".join(f"stations[{index[st.name]}] {st.name!r}: {len(st.tasks):,} tasks" for st in stations)
+        raise ValueError(f"zone {zone!r}: the zone has {n:,} tasks ({where}), at most {most:,} can be balanced "
+                         f"({limits.BALANCING_TASKS.reason}); move tasks out of the zone or give its "
+                         "stations smaller zones")
 
 
 def _station_loads(line, stations, tasks: _ZoneTasks, where) -> tuple[StationLoad, ...]:
@@ -383,10 +397,13 @@ def _hint(w, arcs, slots, current, allowed, over, time_limit):
             load[k] += w[j]
         return max(load[k] + over[s] for k, (s, _) in enumerate(slots))
 
+    from cyclecore import limits
+
     hint = np.where(current >= 0, current, -1)
-    if len(slots) < 2 or (hint < 0).any():
-        return hint
-    b = salbp2(w.astype(np.float64), np.array(arcs, dtype=np.int64).reshape(-1, 2), len(slots),
+    seconds = np.asarray(w, dtype=np.float64) / _SCALE  # salbp2 takes seconds, not the model's ms
+    if len(slots) < 2 or (hint < 0).any() or seconds.max(initial=0.0) > limits.DURATION_S.high:
+        return hint  # a task of more than a day of estimated work: CP-SAT starts from today's balance
+    b = salbp2(seconds, np.array(arcs, dtype=np.int64).reshape(-1, 2), len(slots),
                time_limit=max(2.0, time_limit), node_limit=_HINT_STATES)
     if cycle(b.station) < cycle(hint):
         return b.station
