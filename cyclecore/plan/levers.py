@@ -57,6 +57,28 @@ class Levers:
             COUNT.check(getattr(self, name), f"levers.{name}")
 
 
+def searchable(station) -> bool:
+    """A station small enough for the searching levers (re-sequence, add robots, rebalance its
+    zone) within their count budgets: at most ``limits.PLAN_SEARCHED_TASKS`` tasks."""
+    from cyclecore import limits
+
+    return len(station.tasks) <= limits.PLAN_SEARCHED_TASKS.high
+
+
+def unsearched(line, levers: "Levers") -> tuple[str, ...]:
+    """One note per station of ``line`` whose searching levers the plan skips (see :func:`searchable`)."""
+    from cyclecore import limits
+
+    if not (levers.resequence or levers.robots or levers.rebalance):
+        return ()
+    most = limits.PLAN_SEARCHED_TASKS.high
+    return tuple(f"{line.name}: stations[{i}] {s.name!r} has {len(s.tasks):,} tasks, more than the {most:,} the "
+                 "plan searches: its programs are kept as they are (no re-sequencing, added robots or "
+                 "rebalancing of its zone); speed steps, copies, buffers and repairs are still planned; "
+                 "run `cyclecore sequence` or `split` on it separately"
+                 for i, s in enumerate(line.stations) if not searchable(s))
+
+
 @dataclass(frozen=True)
 class Simulation:
     """How a combination's output is measured: weeks × replications of the line simulator from

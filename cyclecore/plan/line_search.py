@@ -193,7 +193,10 @@ def _zones(line: Line, levers: Levers):
     counts: dict = {}
     for station in line.stations:
         counts[station.zone] = counts.get(station.zone, 0) + 1
-    return [zone for zone, n in counts.items() if n >= 2 and any(s.robots for s in line.stations if s.zone == zone)]
+    from cyclecore.plan.levers import searchable
+
+    return [zone for zone, n in counts.items() if n >= 2 and any(s.robots for s in line.stations if s.zone == zone)
+            and all(searchable(s) for s in line.stations if s.zone == zone)]
 
 
 def _with_options(line: Line, names) -> Context | None:

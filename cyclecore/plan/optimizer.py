@@ -14,7 +14,7 @@ from cyclecore.arguments import SEED, Function, Instance, Integer, Number, argum
 from cyclecore.changes.base import Price
 from cyclecore.model.line import Line
 from cyclecore.model.plant import Plant, PlantLine
-from cyclecore.plan.levers import CONFIDENCE, REPLICATIONS, WEEKS, Levers, Simulation
+from cyclecore.plan.levers import CONFIDENCE, REPLICATIONS, WEEKS, Levers, Simulation, unsearched
 from cyclecore.plan.line_search import EXHAUSTIVE_LIMIT, search_line
 from cyclecore.plan.plant_search import Mix, cheapest, mix_curve, plant_mixes
 from cyclecore.plan.result import CurvePoint, DesignPlan, LinePoint, Option, Plan, StationRow, Verdict, fingerprint
@@ -85,13 +85,14 @@ def optimize(subject, target, *, budget=None, confidence=0.9, weeks=1.0, replica
     if not reached:
         chosen = max(mixes, key=lambda m: (m.units_per_week, -m.price().capex))
     plan = _plan(subject, plant, target, simulation, chosen, verified, reached, accelerate, duplicate,
-                 mix_curve(mixes), searches)
+                 mix_curve(mixes), searches, levers)
     if not reached:
         where = "" if budget is None else f" within the budget of {budget:,.0f} {plan.currency}"
         raise TargetNotReached(
             f"target: {target:,.0f} products/week cannot be reached{where} at {confidence:.0%} confidence; "
             f"the best plan found makes {plan.best_reachable_products_per_week:,.0f} products/week "
-            f"(capex {plan.capex:,.0f} {plan.currency}); blocked by {plan.blocked_by}", plan)
+            f"(capex {plan.capex:,.0f} {plan.currency}); blocked by {plan.blocked_by}"
+            + "".join(f"; not searched: {note}" for note in plan.not_searched), plan)
     return plan
 
 
@@ -185,7 +186,8 @@ def _unit(line: Line):
     return unit_prices(line)
 
 
-def _plan(subject, plant, target, simulation, mix: Mix, verified, reached, accelerate, duplicate, curve, searches):
+def _plan(subject, plant, target, simulation, mix: Mix, verified, reached, accelerate, duplicate, curve, searches,
+          levers: Levers):
     upp = plant.units_per_product
     designs, rows = [], []
     stations = 0
@@ -241,4 +243,5 @@ def _plan(subject, plant, target, simulation, mix: Mix, verified, reached, accel
         best_reachable_products_per_week=best_reachable, blocked_by=blocked,
         station_evaluations=stations, simulations=sum(s.simulations for s in searches.values()),
         currency=plant.lines[0].line.costs.currency,
+        not_searched=tuple(note for e in plant.lines for note in unsearched(e.line, levers)),
     )

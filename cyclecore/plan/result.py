@@ -159,6 +159,7 @@ class Plan(Result):
     station_evaluations: int
     simulations: int
     currency: str
+    not_searched: tuple[str, ...] = ()  # stations too large for the searching levers, kept as they are
 
     missing_reasons: ClassVar = {"verified_products_per_week": "the target is not reached: nothing to verify"}
 
@@ -225,6 +226,7 @@ def _plan_text(plan: Plan):
         parts.append(f"verified: the changed {plan.kind} simulated as `cyclecore simulate` does makes "
                      f"[{lo:,.0f}, {hi:,.0f}] products/week ({plan.confidence:.0%} interval, "
                      f"{plan.replications} x {plan.weeks:g} week(s), seed {plan.seed})")
+    parts += [f"not searched: {note}" for note in plan.not_searched]
     if not plan.reached:
         parts.append(f"NOT REACHED: best reachable {plan.best_reachable_products_per_week:,.0f} products/week; "
                      f"blocked by {plan.blocked_by}")

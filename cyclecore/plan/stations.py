@@ -47,9 +47,11 @@ def _programs(line: Line, station: Station, levers: Levers):
     from cyclecore.changes import AddRobots, Resequence
     from cyclecore.changes.programs import free_slots
 
+    from cyclecore.plan.levers import searchable
+
     out = [((), station)]
-    if not station.robots or not station.tasks:
-        return out
+    if not station.robots or not station.tasks or not searchable(station):
+        return out  # a station too large for the searches keeps its programs (the plan notes it)
     if levers.resequence:
         current, changes = station, []
         for robot in station.robots:
