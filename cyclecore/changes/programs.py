@@ -328,6 +328,8 @@ def _check_split_reach(line: Line, station: Station, team: list[Robot], matrices
     else:
         why = "its pose is out of every robot's reach"
     robots = ", ".join(f"{r.name} at {tuple(round(float(v), 3) for v in r.base.xyz_m)}" for r in team)
+    if len(team) < len(station.robots):
+        robots += f": the split keeps the first {len(team)} of the station's {len(station.robots)} robots"
     raise ValueError(f"{_station_path(line, station)}.tasks[{k}] {task.name!r}: no robot of the split may do this "
                      f"task ({why}; robots {robots}); change the task or the station's robot_slots")
 
