@@ -82,9 +82,16 @@ def _global_options(
                                                         "(for a bug report)")] = False,
 ):
     _DEBUG["on"] = debug
+    _INPUT["file"] = None  # one command per invocation (the fuzzer and tests run many in one process)
+
+
+_INPUT = {"file": None}  # the line or plant file the command read: a refusal found later names it
 
 
 def _fail(message: str) -> None:
+    read = _INPUT["file"]
+    if read is not None and not message.startswith("--") and Path(read).name not in message:
+        message = f"{read}: {message}"  # found after loading (a station's cycle, a split): say which file
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(USER_ERROR)
 
@@ -140,7 +147,9 @@ def _load(line: Optional[Path], example: Optional[str]):
     if (line is None) == (example is None):
         _fail("give either a LINE file or --example NAME (see `cyclecore examples`)")
     try:
-        return load_example(example) if example else load_line(line)
+        loaded = load_example(example) if example else load_line(line)
+        _INPUT["file"] = None if example else str(line)
+        return loaded
     except LineFileError as error:
         _fail(str(error))
     except KeyError as error:
@@ -501,6 +510,7 @@ def plant(
         _fail("give either a PLANT file or --example NAME (the example must have a plant.yaml)")
     try:
         loaded = load_example_plant(example) if example else load_plant(plant_file)
+        _INPUT["file"] = None if example else str(plant_file)
         if simulate_lines:
             from cyclecore.analysis.simulation import simulate_plant
 
@@ -527,7 +537,9 @@ def _load_subject(path: Optional[Path], example: Optional[str]):
     if (path is None) == (example is None):
         _fail("give either a LINE or PLANT file or --example NAME (see `cyclecore examples`)")
     try:
-        return load_example_subject(example) if example else load_line_or_plant(path)
+        loaded = load_example_subject(example) if example else load_line_or_plant(path)
+        _INPUT["file"] = None if example else str(path)
+        return loaded
     except LineFileError as error:
         _fail(str(error))
     except KeyError as error:

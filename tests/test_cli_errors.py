@@ -119,6 +119,25 @@ def test_an_absurd_option_value_is_refused_by_its_name_before_any_work(tmp_path,
     assert not (tmp_path / "r.html").exists() and not (tmp_path / "new.yaml").exists()
 
 
+def test_a_refusal_found_after_loading_names_the_file_the_command_read(tmp_path):
+    # a station whose parts are each in range but whose cycle is over a day is found by the
+    # analysis, which knows no file: the CLI adds the file it read (a fuzz finding)
+    import yaml
+
+    from cyclecore.examples import load_example
+
+    data = load_example("tutorial").model_dump(mode="json", exclude_defaults=True)
+    data["stations"][1]["index_time_s"] = 86_399.0
+    line = tmp_path / "line.yaml"
+    line.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(line)])
+    assert result.exit_code == USER_ERROR
+    assert f"error: {line}: stations[1] station 'ST20': cycle" in result.output
+    # an option's own refusal stays the option's, and the next command starts afresh
+    result = runner.invoke(app, ["analyze", "--example", "tutorial", "--target", "1e308"])
+    assert result.exit_code == USER_ERROR and "error: --target: got 1e+308" in result.output
+
+
 def test_json_output_is_strict_json_with_missing_values_as_null_and_a_reason():
     def refuse(constant):
         raise AssertionError(f"--json printed {constant}")
