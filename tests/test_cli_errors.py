@@ -206,8 +206,8 @@ def test_debug_lets_the_traceback_of_an_internal_error_through(monkeypatch):
 
 def test_ctrl_c_during_a_long_command_exits_130_and_writes_nothing(tmp_path):
     out = tmp_path / "plan.json"
-    process = subprocess.Popen([sys.executable, "-m", "cyclecore.cli", "optimize", "--example", "tutorial",
-                                "--target", "9000", "-o", str(out)],
+    process = subprocess.Popen([sys.executable, "-P", "-m", "cyclecore.cli", "optimize", "--example", "body-shop",
+                                "--target", "6500", "-o", str(out)],  # minutes of search: still running at 8 s
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(8.0)  # imports done, the search under way
     assert process.poll() is None, process.communicate()

@@ -29,7 +29,7 @@ def other_core_saturated():
 
 
 def cyclecore(*args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "cyclecore.cli", *args], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-P", "-m", "cyclecore.cli", *args], capture_output=True, text=True,
                           timeout=900)
     assert done.returncode == 0, done.stderr
     return done

@@ -215,7 +215,7 @@ def test_joint_limits_of_1e308_degrees_neither_hang_the_kernel_nor_pass_the_wrap
         assert any(np.allclose(s, q, atol=1e-9) for s in solutions[0]), solutions
         print("ok")
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=20)
+    done = subprocess.run([sys.executable, "-P", "-c", script], capture_output=True, text=True, timeout=20)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
     with pytest.raises(ValueError, match=r"^joint_min_rad\[0\]: got -1.745\d*e\+306, expected"):
         OPWKinematics(**GEOMETRY, **dict(ARM, joint_min_rad=np.full(DOF, -np.radians(1e308)),

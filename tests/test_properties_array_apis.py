@@ -259,7 +259,7 @@ HUGE_LIMITS = textwrap.dedent("""
 @pytest.mark.parametrize("limit", ["1e308", "1e5"])
 def test_opw_kinematics_with_huge_joint_limits_answers_or_refuses_within_seconds(limit):
     try:
-        process = subprocess.run([sys.executable, "-c", HUGE_LIMITS.format(limit)], capture_output=True,
+        process = subprocess.run([sys.executable, "-P", "-c", HUGE_LIMITS.format(limit)], capture_output=True,
                                  text=True, timeout=20)
     except subprocess.TimeoutExpired:
         pytest.fail(f"joint limits ±{limit} rad: no answer within 20 s")

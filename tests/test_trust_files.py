@@ -59,7 +59,7 @@ def _refused(path_or_data, *expected: str) -> str:
 
 def _cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
     """The installed command in a real process (what a user runs), 60 s at most."""
-    return subprocess.run([sys.executable, "-m", "cyclecore.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-P", "-m", "cyclecore.cli", *args], capture_output=True, text=True,
                           timeout=60, cwd=cwd)
 
 
