@@ -3,27 +3,15 @@ the wall clock, only a safety cap, is reported when it fires (issue 11, defect 1
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from busy_machine import cores_saturated
 from shared_data import shared_data_dir
 
 from cyclecore.balancing import salbp1, salbp2, scholl_salbp1_instances, scholl_salbp2_instances
 from cyclecore.balancing.salbp import STATES_PER_SECOND
 from cyclecore.results import NoAnswerWithinLimit
-
-
-@contextlib.contextmanager
-def other_core_saturated():
-    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        yield
-    finally:
-        spin.kill()
-        spin.wait()
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +24,7 @@ def hard_salbp1():
 def test_an_unproven_salbp1_search_gives_the_same_balance_on_a_busy_machine(hard_salbp1):
     inst = hard_salbp1.instance
     idle = salbp1(inst.task_times, inst.precedence, hard_salbp1.cycle_time, time_limit=0.5)
-    with other_core_saturated():
+    with cores_saturated(1):
         busy = salbp1(inst.task_times, inst.precedence, hard_salbp1.cycle_time, time_limit=0.5)
     assert not idle.proven_optimal  # the effort, not a proof, ended the search
     assert not idle.clock_capped and not busy.clock_capped
@@ -51,7 +39,7 @@ def test_an_unproven_salbp2_search_gives_the_same_balance_on_a_busy_machine():
     case = next(c for c in cases if c.graph == "ARC111" and c.stations == 22)  # open after 0.3 s of effort
     inst = case.instance
     idle = salbp2(inst.task_times, inst.precedence, case.stations, time_limit=0.3)
-    with other_core_saturated():
+    with cores_saturated(1):
         busy = salbp2(inst.task_times, inst.precedence, case.stations, time_limit=0.3)
     assert not idle.proven_optimal and not idle.clock_capped and not busy.clock_capped
     assert np.array_equal(idle.station, busy.station) and idle.nodes == busy.nodes

@@ -6,12 +6,10 @@ answer on an idle or a busy machine."""
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from busy_machine import cores_saturated, every_core
 
 from cyclecore.changes.rebalance import rebalance
 from cyclecore.examples import load_example
@@ -125,11 +123,6 @@ def test_task_no_robot_of_the_zone_reaches_is_refused_by_name():
         rebalance(line, "A")
 
 
-def _busy_cores():
-    """One busy-looping process per core, so that every core is shared with the solver."""
-    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
-
-
 def test_rebalance_gives_the_same_answer_twice_and_on_a_busy_machine():
     # zone 2 of the module line is not solved to optimality in 0.5 s: the search stops on its
     # budget, and that budget is deterministic time, not the wall clock
@@ -137,13 +130,8 @@ def test_rebalance_gives_the_same_answer_twice_and_on_a_busy_machine():
     first = rebalance(line, 2, time_limit=0.5)
     assert not first.proven_optimal
     again = rebalance(line, 2, time_limit=0.5)
-    busy = _busy_cores()
-    try:
+    with cores_saturated(every_core()):
         loaded = rebalance(line, 2, time_limit=0.5)
-    finally:
-        for process in busy:
-            process.kill()
-            process.wait()
     for other in (again, loaded):
         assert other.to_dict() == first.to_dict()
         assert other.line == first.line

@@ -9,23 +9,12 @@ writes. Each command runs as a real ``cyclecore`` process, as a user runs it.
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-
-@contextlib.contextmanager
-def other_core_saturated():
-    """A busy loop in its own process for as long as the block runs."""
-    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        yield
-    finally:
-        spin.kill()
-        spin.wait()
+from busy_machine import cores_saturated
 
 
 def cyclecore(*args: str) -> subprocess.CompletedProcess:
@@ -40,7 +29,7 @@ def idle_and_busy_outputs(tmp_path: Path, *args: str) -> tuple[bytes, bytes, str
     busy, and what the first run printed."""
     first, second = tmp_path / "A.yaml", tmp_path / "B.yaml"
     printed = cyclecore(*args, "-o", str(first)).stdout
-    with other_core_saturated():
+    with cores_saturated(1):
         cyclecore(*args, "-o", str(second))
     return first.read_bytes(), second.read_bytes(), printed
 

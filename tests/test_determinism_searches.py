@@ -7,24 +7,11 @@ answer would change from run to run. The caps have a floor, so the effort count 
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
 
 import numpy as np
+from busy_machine import cores_saturated
 
 from cyclecore.sequencing import best_route, split_tasks
-
-
-@contextlib.contextmanager
-def every_core_saturated():
-    spin = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
-    try:
-        yield
-    finally:
-        for process in spin:
-            process.kill()
-            process.wait()
 
 
 def scattered(n: int, seed: int) -> np.ndarray:
@@ -44,7 +31,7 @@ def test_routes_and_splits_at_a_tiny_limit_repeat_with_every_core_busy():
         return route.order.tolist(), route.method, [list(r) for r in split.routes], split.method
 
     idle = searches()
-    with every_core_saturated():
+    with cores_saturated(2):
         busy = searches()
     assert busy == idle
 
